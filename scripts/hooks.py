@@ -1,0 +1,189 @@
+"""MkDocs hook: run the snippets before each build and put their code, output and figures on the pages.
+
+In a chapter (docs/**/*.md):
+
+    {{ snippet causes/chain_product.py }}
+        the snippet's code (with a "PyTorch" tab if causes/chain_product_torch.py exists) and the
+        output it printed in this build.
+
+    ![Alt text saying what the figure shows](snippet:causes/chain_product.py#1 "Caption under it")
+        figure 1 of that snippet, in a light and a dark version that follow the theme.
+
+In a lab (docs/labs/*.py, a jupytext notebook), a code cell holding only `# snippet: causes/x.py` is
+replaced by that snippet's code before mkdocs-jupyter executes the notebook, so a lab cannot drift from
+the snippets it shows and mkdocs-jupyter's cache (keyed on the notebook's bytes) sees every change.
+
+Math written as \\( \\) or \\[ \\] (and $ $ or $$ $$ in labs) becomes MathML at build time: no script, no CDN.
+Anything unknown, unused, missing or failing stops the build with a message naming the file.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import posixpath
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import jupytext
+from latex2mathml.converter import convert as tex_to_mathml
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import get_plugin_logger
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import runner  # noqa: E402
+
+log = get_plugin_logger("snippets")
+SNIPPET = re.compile(r"^\{\{ snippet (\S+) \}\}$", re.MULTILINE)
+FIGURE = re.compile(r'!\[(?P<alt>[^\]]*)\]\(snippet:(?P<name>[^#\s)]+)#(?P<n>\d+)(?: "(?P<caption>[^"]*)")?\)')
+LAB_CELL = re.compile(r"^# snippet: (\S+)$")
+TEX_INLINE = re.compile(r'<span class="arithmatex">\\\((.+?)\\\)</span>', re.DOTALL)
+TEX_BLOCK = re.compile(r'<div class="arithmatex">\\\[(.+?)\\\]</div>', re.DOTALL)
+NB_MARKDOWN = re.compile(r'(<div class="jp-RenderedHTMLCommon jp-RenderedMarkdown[^"]*"[^>]*>)(.*?)(</div>)', re.DOTALL)
+NB_TEX = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$", re.DOTALL)
+OFFSITE_SCRIPT = re.compile(r'<script[^>]*\bsrc="(?:(?:https?:)?//[^"]*)?"[^>]*>\s*</script>|<script type="text/x-mathjax-config">.*?</script>', re.DOTALL)
+MERMAID = re.compile(r"<script type=\"module\">\s*document\.addEventListener\(\"DOMContentLoaded\".*?</script>", re.DOTALL)
+
+results: dict[str, runner.Result] = {}
+used: set[tuple[str, int]] = set()  # (snippet, figure number); figure 0 stands for the code itself
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    # Dates in the build (sitemap) come from the commit, so two builds of one commit are identical.
+    if "SOURCE_DATE_EPOCH" not in os.environ:
+        git = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=runner.ROOT, capture_output=True, text=True)
+        os.environ["SOURCE_DATE_EPOCH"] = git.stdout.strip() or "0"
+    return config
+
+
+def on_pre_build(config: MkDocsConfig) -> None:
+    used.clear()
+    try:
+        results.update(runner.run_all(report=log.info))
+    except runner.SnippetError as error:
+        raise PluginError(f"snippet failed, nothing was published:\n{error}") from None
+
+
+def figure_uri(name: str, number: int, theme: str) -> str:
+    return f"figures/{name.removesuffix('.py')}-{number}-{theme}.svg"
+
+
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    for result in results.values():
+        for number in range(1, result.figures + 1):
+            for theme in runner.THEMES:
+                uri = figure_uri(result.name, number, theme)
+                files.append(File.generated(config, uri, abs_src_path=str(result.figure(number, theme))))
+    for file in files:
+        if file.src_uri.startswith("labs/") and file.src_uri.endswith(".py"):
+            file.abs_src_path = assemble_lab(Path(file.abs_src_path or ""))
+    return files
+
+
+def assemble_lab(source: Path) -> str:
+    """Write the lab as an .ipynb with every `# snippet:` cell filled in; return its path."""
+    notebook = jupytext.read(source)
+    for cell in notebook.cells:
+        match = LAB_CELL.match(cell.source.strip())
+        if cell.cell_type == "code" and match:
+            name = match.group(1)
+            if not (runner.SNIPPETS / name).is_file():
+                raise PluginError(f"{source.name}: no such snippet: snippets/{name}")
+            cell.source = (runner.SNIPPETS / name).read_text().strip()
+            used.add((name, 0))
+    target = runner.CACHE.parent / "labs" / source.with_suffix(".ipynb").name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    text = jupytext.writes(notebook, fmt="ipynb")
+    if not target.exists() or target.read_text() != text:
+        temporary = target.with_suffix(".tmp")
+        temporary.write_text(text)
+        temporary.replace(target)
+    return str(target)
+
+
+def code_block(path: Path, title: str) -> str:
+    return f'```` python title="{title}"\n{path.read_text().rstrip()}\n````'
+
+
+def indent(text: str) -> str:
+    return "\n".join(f"    {line}" if line else "" for line in text.splitlines())
+
+
+def expand_snippet(name: str, page: Page) -> str:
+    if name not in results:
+        raise PluginError(f"{page.file.src_uri}: no such snippet: snippets/{name}")
+    used.add((name, 0))
+    code = code_block(runner.SNIPPETS / name, f"snippets/{name}")
+    torch = runner.variant(name)
+    if torch:
+        torch_code = code_block(torch, f"snippets/{torch.relative_to(runner.SNIPPETS).as_posix()}")
+        code = f'=== "NumPy"\n\n{indent(code)}\n\n=== "PyTorch"\n\n{indent(torch_code)}'
+    output = results[name].stdout.rstrip()
+    return f'{code}\n\n```` text title="Output"\n{output}\n````' if output else code
+
+
+def expand_figure(match: re.Match[str], page: Page) -> str:
+    name, number = match["name"], int(match["n"])
+    where = f"{page.file.src_uri}: figure snippet:{name}#{number}"
+    if name not in results:
+        raise PluginError(f"{where}: no such snippet: snippets/{name}")
+    if not 1 <= number <= results[name].figures:
+        raise PluginError(f"{where}: the snippet draws {results[name].figures} figure(s)")
+    if not match["alt"].strip() or not (match["caption"] or "").strip():
+        raise PluginError(f'{where}: needs alt text and a caption: ![alt](snippet:{name}#{number} "caption")')
+    used.add((name, number))
+    here = posixpath.dirname(page.file.src_uri)
+    images = "\n".join(
+        f"![{match['alt']}]({posixpath.relpath(figure_uri(name, number, theme), here)}#only-{theme})"
+        for theme in runner.THEMES
+    )
+    return f'<figure markdown="span">\n{images}\n<figcaption markdown="span">{match["caption"]}</figcaption>\n</figure>'
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    markdown = SNIPPET.sub(lambda m: expand_snippet(m.group(1), page), markdown)
+    return FIGURE.sub(lambda m: expand_figure(m, page), markdown)
+
+
+def mathml(tex: str, display: str, page: Page) -> str:
+    try:
+        return tex_to_mathml(html.unescape(tex).strip(), display=display)
+    except Exception as error:  # latex2mathml raises many types; all mean the same to an author
+        raise PluginError(f"{page.file.src_uri}: cannot render math {tex!r}: {error}") from None
+
+
+def on_page_content(content: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    if (page.file.abs_src_path or "").endswith(".ipynb"):
+        content = MERMAID.sub("", OFFSITE_SCRIPT.sub("", content))
+
+        def cell(match: re.Match[str]) -> str:
+            body = NB_TEX.sub(
+                lambda m: mathml(m[1], "block", page) if m[1] else mathml(m[2], "inline", page), match[2]
+            )
+            return match[1] + body + match[3]
+
+        content = NB_MARKDOWN.sub(cell, content)
+    content = TEX_BLOCK.sub(lambda m: mathml(m[1], "block", page), content)
+    return TEX_INLINE.sub(lambda m: mathml(m[1], "inline", page), content)
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    unused = sorted(
+        f"snippets/{name}" + (f" figure {number}" if number else "")
+        for name, result in results.items()
+        for number in range(result.figures + 1)
+        if (name, number) not in used
+    )
+    if unused:
+        raise PluginError("shown on no page (use them or delete them):\n  " + "\n  ".join(unused))
+
+
+def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:
+    server.watch(str(runner.SNIPPETS))
+    return server

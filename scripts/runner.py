@@ -1,0 +1,260 @@
+"""Run the book's snippets: one subprocess each, cached by content, figures scraped as SVG.
+
+One implementation with two doors: `python scripts/runner.py [SNIPPET ...]` and the MkDocs hook
+(scripts/hooks.py), which calls `run_all` before every build.
+
+A snippet is any `snippets/**/*.py` except framework variants (`*_torch.py`, run by the tests) and the
+teaching modules in `snippets/lib/` (importable by snippets, part of their cache key).
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import faulthandler
+import hashlib
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from importlib.metadata import version
+from pathlib import Path
+from typing import Callable, Iterable
+
+ROOT = Path(__file__).resolve().parent.parent
+SNIPPETS = ROOT / "snippets"
+LIB = SNIPPETS / "lib"
+STYLE = Path(__file__).resolve().parent / "figures.mplstyle"
+CACHE = Path(os.environ.get("SNIPPET_CACHE", ROOT / ".cache" / "snippets"))
+TIMEOUT = float(os.environ.get("SNIPPET_TIMEOUT", "60"))
+VARIANT_SUFFIX = "_torch.py"
+
+# The style draws every foreground element (text, axes, ticks, grid, legend frame) in these placeholder
+# colours; each figure is then written twice with the placeholders swapped for the light or dark theme.
+THEMES = {
+    "light": {"#010101": "#1f2328", "#020202": "#d0d7de", "#030303": "#ffffff"},
+    "dark": {"#010101": "#e6edf3", "#020202": "#3d444d", "#030303": "#1e2129"},
+}
+
+
+class SnippetError(Exception):
+    """A snippet failed, hung, or was asked for but does not exist."""
+
+
+@dataclass(frozen=True)
+class Result:
+    name: str  # path relative to snippets/, e.g. "causes/chain_product.py"
+    stdout: str
+    figures: int
+    entry: Path  # cache directory holding stdout.txt and <n>-<theme>.svg
+    seconds: float
+    cached: bool
+
+    def figure(self, number: int, theme: str) -> Path:
+        return self.entry / f"{number}-{theme}.svg"
+
+
+def discover() -> list[str]:
+    """Every runnable snippet, as a path relative to snippets/, sorted."""
+    return sorted(
+        p.relative_to(SNIPPETS).as_posix()
+        for p in SNIPPETS.rglob("*.py")
+        if not p.name.endswith(VARIANT_SUFFIX) and LIB not in p.parents
+    )
+
+
+def variant(name: str) -> Path | None:
+    """The PyTorch variant beside a snippet, if there is one."""
+    path = SNIPPETS / name.replace(".py", VARIANT_SUFFIX)
+    return path if path.exists() else None
+
+
+def local_imports(source: bytes) -> list[Path]:
+    """Teaching modules in snippets/lib/ that a snippet imports."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return sorted(p for name in names if (p := LIB / f"{name}.py").exists())
+
+
+def cache_key(path: Path) -> str:
+    """Everything that can change what a snippet prints or draws."""
+    source = path.read_bytes()
+    digest = hashlib.sha256()
+    parts = [source, *(p.read_bytes() for p in local_imports(source))]
+    parts += [STYLE.read_bytes(), Path(__file__).read_bytes()]
+    parts += [f"{sys.version_info[:2]} numpy {version('numpy')} matplotlib {version('matplotlib')}".encode()]
+    for part in parts:
+        digest.update(hashlib.sha256(part).digest())
+    return digest.hexdigest()
+
+
+def _failure(name: str, path: Path, stderr: str, what: str) -> SnippetError:
+    """An error naming the snippet, its failing line and the end of the traceback."""
+    lines = re.findall(rf'File "{re.escape(str(path))}", line (\d+)', stderr)
+    where = ""
+    if lines:
+        number = int(lines[-1])
+        code = path.read_text().splitlines()[number - 1].strip()
+        where = f" at line {number}: {code}"
+    lines = stderr.strip().splitlines()
+    first = next((i for i, line in enumerate(lines) if f'File "{path}"' in line), 0)
+    frames = [line for line in lines[first:] if "<frozen runpy>" not in line and __file__ not in line]
+    tail = "\n".join(frames[-12:])
+    return SnippetError(f"snippets/{name} {what}{where}\n{tail}")
+
+
+def run_one(name: str, timeout: float = TIMEOUT) -> Result:
+    """Run one snippet, or fetch it from the cache; raise SnippetError if it fails or hangs."""
+    path = SNIPPETS / name
+    if not path.is_file():
+        raise SnippetError(f"snippets/{name} does not exist")
+    entry = CACHE / cache_key(path)
+    start = time.perf_counter()
+    if entry.is_dir():
+        return _result(name, entry, time.perf_counter() - start, cached=True)
+    CACHE.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="run-", dir=CACHE))
+    out, cwd = work / "out", work / "cwd"
+    out.mkdir()
+    cwd.mkdir()
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(cwd),
+        "LC_ALL": "C.UTF-8",
+        "PYTHONHASHSEED": "0",
+        "PYTHONPATH": str(LIB),
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "MPLBACKEND": "Agg",
+        "MPLCONFIGDIR": str(CACHE.parent / "matplotlib"),
+        "OMP_NUM_THREADS": "1",
+        "OPENBLAS_NUM_THREADS": "1",
+    }
+    command = [sys.executable, __file__, "--child", str(path), str(out), str(timeout)]
+    try:
+        proc = subprocess.Popen(
+            command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            text=True, start_new_session=True,
+        )
+        try:
+            stdout, stderr = proc.communicate(timeout=timeout + 5)
+            timed_out = "Timeout (" in stderr and proc.returncode != 0
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            stdout, stderr = proc.communicate()
+            timed_out = True
+        if timed_out:
+            raise _failure(name, path, stderr, f"timed out after {timeout:g} s (SNIPPET_TIMEOUT)")
+        if proc.returncode != 0:
+            raise _failure(name, path, stderr, f"failed (exit code {proc.returncode})")
+        (out / "stdout.txt").write_text(stdout)
+        try:
+            out.rename(entry)  # atomic: the entry appears whole or not at all
+        except OSError:
+            if not entry.is_dir():  # a concurrent build may have written the same content first
+                raise
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return _result(name, entry, time.perf_counter() - start, cached=False)
+
+
+def _result(name: str, entry: Path, seconds: float, cached: bool) -> Result:
+    figures = len(list(entry.glob("*-light.svg")))
+    stdout = (entry / "stdout.txt").read_text()
+    return Result(name, stdout, figures, entry, seconds, cached)
+
+
+def run_all(
+    names: Iterable[str] | None = None,
+    report: Callable[[str], None] = print,
+    timeout: float = TIMEOUT,
+) -> dict[str, Result]:
+    """Run snippets on every core; report progress; raise on the first failure, naming every one."""
+    todo = list(discover() if names is None else names)
+    results: dict[str, Result] = {}
+    errors: list[SnippetError] = []
+
+    def task(name: str) -> None:
+        try:
+            result = run_one(name, timeout)
+        except SnippetError as error:
+            errors.append(error)
+            report(f"[{len(results) + len(errors)}/{len(todo)}] {name} FAILED")
+            return
+        results[name] = result
+        took = "cached" if result.cached else f"{result.seconds:.1f} s"
+        report(f"[{len(results) + len(errors)}/{len(todo)}] {name} {took}")
+
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        list(pool.map(task, todo))
+    if errors:
+        raise SnippetError("\n\n".join(str(e) for e in errors))
+    return {name: results[name] for name in todo}
+
+
+def _child(snippet: Path, out: Path, timeout: float) -> None:
+    """Inside the subprocess: run the snippet as __main__ and save every figure it leaves open."""
+    import runpy
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    faulthandler.dump_traceback_later(timeout, exit=True)  # a hang prints where it is stuck
+    plt.style.use(STYLE)
+    saved = 0
+
+    def harvest(*_args: object, **_kwargs: object) -> None:
+        nonlocal saved
+        for number in plt.get_fignums():
+            saved += 1
+            figure = plt.figure(number)
+            plt.rcParams["svg.hashsalt"] = f"{snippet.name}-{saved}"
+            raw = out / f"{saved}.svg"
+            figure.savefig(raw, format="svg", metadata={"Date": None, "Creator": None})
+            svg = raw.read_text()
+            for theme, colours in THEMES.items():
+                text = svg
+                for placeholder, colour in colours.items():
+                    text = text.replace(placeholder, colour)
+                (out / f"{saved}-{theme}.svg").write_text(text)
+            raw.unlink()
+            plt.close(figure)
+
+    plt.show = harvest
+    sys.argv = [str(snippet)]
+    runpy.run_path(str(snippet), run_name="__main__")
+    harvest()
+
+
+def main() -> None:
+    if sys.argv[1:2] == ["--child"]:
+        _child(Path(sys.argv[2]), Path(sys.argv[3]), float(sys.argv[4]))
+        return
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("snippets", nargs="*", help="paths relative to snippets/ (default: all)")
+    parser.add_argument("--timeout", type=float, default=TIMEOUT, help="seconds per snippet")
+    parser.add_argument("--show", action="store_true", help="print each snippet's output")
+    args = parser.parse_args()
+    names = [n.removeprefix("snippets/") for n in args.snippets] or None
+    try:
+        results = run_all(names, timeout=args.timeout)
+    except SnippetError as error:
+        sys.exit(f"error: {error}")
+    for result in results.values():
+        if args.show:
+            print(f"--- {result.name} ({result.figures} figures)\n{result.stdout}", end="")
+
+
+if __name__ == "__main__":
+    main()
