@@ -82,11 +82,12 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
                 files.append(File.generated(config, uri, abs_src_path=str(result.figure(number, theme))))
     for file in files:
         if file.src_uri.startswith("labs/") and file.src_uri.endswith(".py"):
-            file.abs_src_path = assemble_lab(Path(file.abs_src_path or ""))
+            target = Path(config.config_file_path).parent / ".cache" / "labs"
+            file.abs_src_path = assemble_lab(Path(file.abs_src_path or ""), target)
     return files
 
 
-def assemble_lab(source: Path) -> str:
+def assemble_lab(source: Path, directory: Path) -> str:
     """Write the lab as an .ipynb with every `# snippet:` cell filled in; return its path."""
     notebook = jupytext.read(source)
     for cell in notebook.cells:
@@ -97,8 +98,8 @@ def assemble_lab(source: Path) -> str:
                 raise PluginError(f"{source.name}: no such snippet: snippets/{name}")
             cell.source = (runner.SNIPPETS / name).read_text().strip()
             used.add((name, 0))
-    target = runner.CACHE.parent / "labs" / source.with_suffix(".ipynb").name
-    target.parent.mkdir(parents=True, exist_ok=True)
+    target = directory / source.with_suffix(".ipynb").name
+    directory.mkdir(parents=True, exist_ok=True)
     text = jupytext.writes(notebook, fmt="ipynb")
     if not target.exists() or target.read_text() != text:
         temporary = target.with_suffix(".tmp")

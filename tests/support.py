@@ -1,0 +1,51 @@
+"""What chapter tests need: a snippet's output (run through the build's own runner and cache), the value
+printed after a label, and the page that quotes it. Expected values never come from here: each test
+derives them on its own (closed form, theory or a second method)."""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import re
+import subprocess
+import sys
+
+import pytest
+import runner
+
+DOCS = runner.ROOT / "docs"
+
+
+@functools.cache
+def output(name: str) -> str:
+    """What snippets/<name> prints (runs it, or reads the build's cache)."""
+    return runner.run_one(name).stdout
+
+
+@functools.cache
+def torch_output(name: str) -> str:
+    """What the PyTorch variant snippets/<name> prints; skips the test where torch is not installed."""
+    if importlib.util.find_spec("torch") is None:
+        pytest.skip("torch is not installed (pip install torch==2.13.0)")
+    proc = subprocess.run(
+        [sys.executable, str(runner.SNIPPETS / name)], capture_output=True, text=True, timeout=runner.TIMEOUT
+    )
+    assert proc.returncode == 0, f"snippets/{name} failed:\n{proc.stderr}"
+    return proc.stdout
+
+
+def value(text: str, label: str) -> str:
+    """The text printed after `label =` or `label:` on its own line (surrounding spaces ignored)."""
+    found = [m[1].strip() for m in re.finditer(rf"^\s*{re.escape(label)}\s*[=:](.*)$", text, re.MULTILINE)]
+    assert len(found) == 1, f"expected one line labelled {label!r}, found {len(found)} in:\n{text}"
+    return found[0]
+
+
+def number(text: str, label: str) -> float:
+    """The number printed after a label: commas allowed, trailing words ignored; inf and nan parse."""
+    return float(value(text, label).split()[0].replace(",", ""))
+
+
+def page(path: str) -> str:
+    """The Markdown source of docs/<path>, to check that the prose quotes what the snippet prints."""
+    return (DOCS / path).read_text()
