@@ -90,7 +90,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 def assemble_lab(source: Path, directory: Path) -> str:
     """Write the lab as an .ipynb with every `# snippet:` cell filled in; return its path."""
     notebook = jupytext.read(source)
-    for cell in notebook.cells:
+    for number, cell in enumerate(notebook.cells):
+        cell.id = f"cell-{number}"  # jupytext draws random ids; fixed ones keep the bytes reproducible
         match = LAB_CELL.match(cell.source.strip())
         if cell.cell_type == "code" and match:
             name = match.group(1)
