@@ -9,6 +9,9 @@ In a chapter (docs/**/*.md):
     ![Alt text saying what the figure shows](snippet:causes/chain_product.py#1 "Caption under it")
         figure 1 of that snippet, in a light and a dark version that follow the theme.
 
+    {{ snippet lib/gradlab.py }}
+        a teaching module from snippets/lib/, shown in full (it is imported by snippets, not run).
+
 In a lab (docs/labs/*.py, a jupytext notebook), a code cell holding only `# snippet: causes/x.py` is
 replaced by that snippet's code before mkdocs-jupyter executes the notebook, so a lab cannot drift from
 the snippets it shows and mkdocs-jupyter's cache (keyed on the notebook's bytes) sees every change.
@@ -118,6 +121,9 @@ def indent(text: str) -> str:
 
 
 def expand_snippet(name: str, page: Page) -> str:
+    if name in modules():  # a teaching module is shown in full, not run
+        used.add((name, 0))
+        return code_block(runner.SNIPPETS / name, f"snippets/{name}")
     if name not in results:
         raise PluginError(f"{page.file.src_uri}: no such snippet: snippets/{name}")
     used.add((name, 0))
@@ -175,11 +181,15 @@ def on_page_content(content: str, page: Page, config: MkDocsConfig, files: Files
     return TEX_INLINE.sub(lambda m: mathml(m[1], "inline", page), content)
 
 
+def modules() -> list[str]:
+    return [p.relative_to(runner.SNIPPETS).as_posix() for p in sorted(runner.LIB.glob("*.py"))]
+
+
 def on_post_build(config: MkDocsConfig) -> None:
+    shown = [(name, number) for name, r in results.items() for number in range(r.figures + 1)]
     unused = sorted(
         f"snippets/{name}" + (f" figure {number}" if number else "")
-        for name, result in results.items()
-        for number in range(result.figures + 1)
+        for name, number in shown + [(module, 0) for module in modules()]
         if (name, number) not in used
     )
     if unused:
