@@ -112,6 +112,23 @@ def assemble_lab(source: Path, directory: Path) -> str:
     return str(target)
 
 
+def on_pre_page(page: Page, config: MkDocsConfig, files: Files) -> Page:
+    """A lab whose cell raises stops the build with the lab's name and the error, not nbclient's traceback."""
+    if not (page.file.src_uri.startswith("labs/") and page.file.src_uri.endswith(".py")):
+        return page
+    render = page.render  # mkdocs-jupyter's, which executes the notebook
+
+    def checked_render(config: MkDocsConfig, files: Files) -> None:
+        try:
+            render(config, files)
+        except Exception as error:  # nbclient's CellExecutionError, or a kernel that would not start
+            text = re.sub(r"\x1b\[[0-9;]*m", "", str(error)).strip().splitlines()
+            raise PluginError(f"docs/{page.file.src_uri}: a cell failed:\n" + "\n".join(text[-20:])) from None
+
+    page.render = checked_render  # type: ignore[method-assign]
+    return page
+
+
 def code_block(path: Path, title: str) -> str:
     return f'```` python title="{title}"\n{path.read_text().rstrip()}\n````'
 

@@ -6,14 +6,18 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+import os
 import re
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import runner
 
-DOCS = runner.ROOT / "docs"
+ROOT = runner.ROOT
+DOCS = ROOT / "docs"
 
 
 @functools.cache
@@ -49,3 +53,27 @@ def number(text: str, label: str) -> float:
 def page(path: str) -> str:
     """The Markdown source of docs/<path>, to check that the prose quotes what the snippet prints."""
     return (DOCS / path).read_text()
+
+
+def copy_project(destination: Path) -> Path:
+    """The working tree's source files (tracked or not ignored), copied to `destination`."""
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=runner.ROOT, capture_output=True, text=True, check=True,
+    ).stdout
+    for name in filter(None, listed.split("\0")):
+        source = runner.ROOT / name
+        if source.is_file():
+            target = destination / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
+    return destination
+
+
+def build(project: Path, site: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    """`mkdocs build` of `project` into `site`; snippet results come from the shared cache."""
+    environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SNIPPET_CACHE": str(runner.CACHE), **env}
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--site-dir", str(site)],
+        cwd=project, env=environment, capture_output=True, text=True, timeout=600,
+    )

@@ -1,0 +1,156 @@
+"""The built site: outputs on their pages, links and anchors, no other host, reproducible, and every kind
+of bad input stopping the build with a message that names the file."""
+
+from __future__ import annotations
+
+import filecmp
+import html
+import re
+import subprocess
+from collections.abc import Callable
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+import runner
+from support import ROOT, build, copy_project
+
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+
+
+class Page(HTMLParser):
+    """The URLs a page refers to, the anchors it defines and its images."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+        self.anchors: set[str] = set()
+        self.images: list[dict[str, str | None]] = []
+        self.feed(text)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        self.anchors.update(v for k, v in attrs if k in ("id", "name") and v)
+        self.urls += [v for k, v in attrs if k in ("href", "src", "action", "poster", "data") and v]
+        self.urls += [u.split()[0] for k, v in attrs if k == "srcset" and v for u in v.split(",")]
+        if tag == "img":
+            self.images.append(values)
+
+
+def pages(site: Path) -> dict[str, Page]:
+    return {p.relative_to(site).as_posix(): Page(p.read_text()) for p in sorted(site.rglob("*.html"))}
+
+
+def visible_text(markup: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", markup))
+
+
+def test_every_snippet_output_is_shown_on_its_page(site: Path) -> None:
+    built = {p: p.read_text() for p in site.rglob("index.html")}
+    for name, result in runner.run_all(report=lambda _: None).items():
+        showing = [text for text in built.values() if f"snippets/{name}<" in text]
+        assert showing, f"snippets/{name} is on no page"
+        assert any(result.stdout.strip() in visible_text(text) for text in showing), f"output of {name}"
+
+
+def test_no_url_points_to_another_host(site: Path) -> None:
+    offsite = []
+    for path, page in pages(site).items():
+        for url in page.urls:
+            parts = urlsplit(url)
+            if parts.scheme not in ("", "data") and parts.hostname not in LOCAL_HOSTS:
+                offsite.append(f"{path}: {url}")
+    for css in site.rglob("*.css"):
+        offsite += [f"{css.name}: {u}" for u in re.findall(r"url\(['\"]?((?:https?:)?//[^)'\"]+)", css.read_text())]
+        offsite += [f"{css.name}: {u}" for u in re.findall(r"@import\s+['\"]?((?:https?:)?//[^'\";]+)", css.read_text())]
+    assert not offsite, "\n".join(offsite)
+
+
+def test_every_internal_link_and_anchor_resolves(site: Path) -> None:
+    built = pages(site)
+    broken = []
+    for path, page in built.items():
+        for url in page.urls:
+            parts = urlsplit(urljoin(f"/{path}", url))
+            if parts.scheme or parts.netloc:
+                continue
+            target = parts.path.lstrip("/") + ("index.html" if parts.path.endswith("/") else "")
+            if not (site / target).is_file():
+                broken.append(f"{path}: {url} (no {target})")
+            elif parts.fragment and target in built and parts.fragment not in built[target].anchors:
+                broken.append(f"{path}: {url} (no anchor #{parts.fragment})")
+    assert not broken, "\n".join(broken)
+
+
+def test_every_image_has_alt_text_and_math_became_mathml(site: Path) -> None:
+    for path, page in pages(site).items():
+        for image in page.images:
+            assert (image.get("alt") or "").strip(), f"{path}: image {image.get('src')} has no alt text"
+        text = (site / path).read_text()
+        assert 'class="arithmatex"' not in text and "<merror" not in text, path
+
+
+def test_a_warm_build_executes_nothing(site: Path, tmp_path: Path) -> None:
+    result = build(ROOT, tmp_path / "warm")
+    assert result.returncode == 0, result.stderr
+    statuses = re.findall(r"snippets: \[\d+/\d+\] \S+ (.+)", result.stderr)
+    assert statuses and set(statuses) == {"cached"}, result.stderr
+    assert "Converting notebook" not in result.stderr and "Cache hit" in result.stderr
+
+
+def test_two_builds_of_one_commit_are_byte_identical(site: Path, tmp_path: Path) -> None:
+    clone = copy_project(tmp_path / "a" / "different" / "path" / "clone")
+    commit_time = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=ROOT, capture_output=True, text=True)
+    other = tmp_path / "site"
+    result = build(clone, other, SOURCE_DATE_EPOCH=commit_time.stdout.strip() or "0")
+    assert result.returncode == 0, result.stderr
+    first = sorted(p.relative_to(site) for p in site.rglob("*") if p.is_file())
+    second = sorted(p.relative_to(other) for p in other.rglob("*") if p.is_file())
+    assert first == second
+    _, mismatch, errors = filecmp.cmpfiles(site, other, [str(p) for p in first], shallow=False)
+    assert not mismatch and not errors, f"differ: {mismatch[:10]}"
+
+
+def add(path: str, text: str) -> Callable[[Path], None]:
+    """A change to a copy of the project: append text to one of its files (creating it)."""
+
+    def change(project: Path) -> None:
+        target = project / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with target.open("a") as file:
+            file.write(text)
+
+    return change
+
+
+CHAPTER = "docs/causes/chain-product.md"
+BAD_INPUT = {
+    "a snippet that raises": (
+        add("snippets/causes/zz_fails.py", "x = 1\nraise RuntimeError('boom')\n"),
+        ["snippets/causes/zz_fails.py failed", "at line 2: raise RuntimeError('boom')", "RuntimeError: boom"],
+    ),
+    "a snippet that hangs": (
+        add("snippets/causes/zz_hangs.py", "import time\nwhile True:\n    time.sleep(0.1)\n"),
+        ["snippets/causes/zz_hangs.py timed out after 3 s", "at line 3: time.sleep(0.1)"],
+    ),
+    "a snippet no page shows": (add("snippets/causes/zz_unused.py", "print('x = 1')\n"), ["shown on no page", "snippets/causes/zz_unused.py"]),
+    "a page asking for a missing snippet": (add(CHAPTER, "\n{{ snippet causes/nope.py }}\n"), ["causes/chain-product.md", "no such snippet: snippets/causes/nope.py"]),
+    "a missing figure": (add(CHAPTER, '\n![A plot](snippet:causes/chain_product.py#1 "Caption")\n'), ["causes/chain-product.md", "the snippet draws 0 figure(s)"]),
+    "a figure without alt text": (add(CHAPTER, '\n![](snippet:causes/chain_product_depth.py#1 "Caption")\n'), ["causes/chain-product.md", "needs alt text and a caption"]),
+    "a page not in the navigation": (add("docs/causes/orphan.md", "# Orphan\n\nNot in nav.\n"), ["causes/orphan.md", "not included in the \"nav\""]),
+    "a broken link": (add(CHAPTER, "\nSee [nothing](nowhere.md).\n"), ["causes/chain-product.md", "nowhere.md"]),
+    "a lab cell that raises": (add("docs/labs/watch-a-gradient-explode.py", "\n# %%\nraise ValueError('lab broke')\n"), ["watch-a-gradient-explode", "ValueError: lab broke"]),
+}
+
+
+@pytest.mark.parametrize("case", BAD_INPUT, ids=list(BAD_INPUT))
+def test_bad_input_stops_the_build_naming_the_file(case: str, tmp_path: Path) -> None:
+    change, expected = BAD_INPUT[case]
+    project = copy_project(tmp_path / "project")
+    change(project)
+    result = build(project, tmp_path / "site", SNIPPET_TIMEOUT="3")
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, f"the build passed with {case}:\n{output[-3000:]}"
+    for text in expected:
+        assert text in output, f"{text!r} not in the build's output:\n{output[-3000:]}"
