@@ -4,7 +4,7 @@ In a chapter (docs/**/*.md):
 
     {{ snippet causes/chain_product.py }}
         the snippet's code (with a "PyTorch" tab if causes/chain_product_torch.py exists) and the
-        output it printed in this build.
+        output it printed in this build. Indent the line to put it inside a block (e.g. `??? example`).
 
     ![Alt text saying what the figure shows](snippet:causes/chain_product.py#1 "Caption under it")
         figure 1 of that snippet, in a light and a dark version that follow the theme.
@@ -43,7 +43,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import runner  # noqa: E402
 
 log = get_plugin_logger("snippets")
-SNIPPET = re.compile(r"^\{\{ snippet (\S+) \}\}$", re.MULTILINE)
+SNIPPET = re.compile(r"^([ \t]*)\{\{ snippet (\S+) \}\}$", re.MULTILINE)
 FIGURE = re.compile(r'!\[(?P<alt>[^\]]*)\]\(snippet:(?P<name>[^#\s)]+)#(?P<n>\d+)(?: "(?P<caption>[^"]*)")?\)')
 LAB_CELL = re.compile(r"^# snippet: (\S+)$")
 TEX_INLINE = re.compile(r'<span class="arithmatex">\\\((.+?)\\\)</span>', re.DOTALL)
@@ -133,8 +133,8 @@ def code_block(path: Path, title: str) -> str:
     return f'```` python title="{title}"\n{path.read_text().rstrip()}\n````'
 
 
-def indent(text: str) -> str:
-    return "\n".join(f"    {line}" if line else "" for line in text.splitlines())
+def indent(text: str, by: str = "    ") -> str:
+    return "\n".join(f"{by}{line}" if line else "" for line in text.splitlines())
 
 
 def expand_snippet(name: str, page: Page) -> str:
@@ -172,7 +172,7 @@ def expand_figure(match: re.Match[str], page: Page) -> str:
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    markdown = SNIPPET.sub(lambda m: expand_snippet(m.group(1), page), markdown)
+    markdown = SNIPPET.sub(lambda m: indent(expand_snippet(m[2], page), m[1]), markdown)
     return FIGURE.sub(lambda m: expand_figure(m, page), markdown)
 
 
