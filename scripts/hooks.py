@@ -194,6 +194,9 @@ def on_page_content(content: str, page: Page, config: MkDocsConfig, files: Files
             return match[1] + body + match[3]
 
         content = NB_MARKDOWN.sub(cell, content)
+        notebook = Path(page.file.abs_src_path or "").name  # mkdocs-jupyter copies it beside the page
+        download = f'<p><a class="md-button" href="{notebook}" download>Download this notebook (.ipynb)</a></p>'
+        content = download + content
     content = TEX_BLOCK.sub(lambda m: mathml(m[1], "block", page), content)
     return TEX_INLINE.sub(lambda m: mathml(m[1], "inline", page), content)
 

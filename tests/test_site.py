@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import filecmp
 import html
+import json
 import re
 import subprocess
 from collections.abc import Callable
@@ -154,3 +155,14 @@ def test_bad_input_stops_the_build_naming_the_file(case: str, tmp_path: Path) ->
     assert result.returncode != 0, f"the build passed with {case}:\n{output[-3000:]}"
     for text in expected:
         assert text in output, f"{text!r} not in the build's output:\n{output[-3000:]}"
+
+
+def test_labs_download_as_notebooks_carrying_the_current_snippets(site: Path) -> None:
+    labs = sorted((ROOT / "docs" / "labs").glob("*.py"))
+    assert labs
+    for lab in labs:
+        notebook = json.loads((site / "labs" / lab.stem / f"{lab.stem}.ipynb").read_text())
+        code = ["".join(cell["source"]) for cell in notebook["cells"] if cell["cell_type"] == "code"]
+        for name in re.findall(r"^# snippet: (\S+)$", lab.read_text(), re.MULTILINE):
+            assert (runner.SNIPPETS / name).read_text().strip() in code, f"{lab.name} lacks {name}"
+        assert not any(source.startswith("# snippet:") for source in code)
