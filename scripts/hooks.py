@@ -67,6 +67,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 def on_pre_build(config: MkDocsConfig) -> None:
     used.clear()
+    results.clear()
     try:
         results.update(runner.run_all(report=log.info))
     except runner.SnippetError as error:
