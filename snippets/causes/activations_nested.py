@@ -21,7 +21,7 @@ def nest(f, df, x, depth):
 
 
 for name, (f, df, colour, half) in ACTIVATIONS.items():
-    x = np.linspace(-half, half, 40001)  # includes x = 0 and x = half / 2
+    x = np.linspace(-half, half, 20001)  # includes x = 0 and x = half / 2
     fig, (ax_y, ax_s) = plt.subplots(1, 2, figsize=(10, 3.8))
     for depth, shade in zip(DEPTHS, SHADES):
         y, slope = nest(f, df, x, depth)

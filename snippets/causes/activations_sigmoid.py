@@ -5,7 +5,7 @@ import numpy as np
 WEIGHT = 8.0
 DEPTHS = [1, 2, 3]
 SHADES = [0.35, 0.65, 1.0]  # depth 1 lightest, depth 3 darkest
-X = np.linspace(-1, 1, 40001)  # step 5e-5, includes x = 0
+X = np.linspace(-1, 1, 20001)  # step 1e-4, includes x = 0
 FAR = 100.0  # far enough out that every layer is saturated: the limits as x -> -inf, +inf
 
 
