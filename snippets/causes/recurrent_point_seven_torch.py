@@ -1,4 +1,4 @@
-"""The same 4 x 4 matrix of 0.7s inside torch.nn.RNN: its spectral radius, and dh_40/dh_0 by autograd."""
+"""The 4 x 4 matrix of 0.7s in torch.nn.RNN: its spectral radius, and dh_40/dh_0 by autograd."""
 import torch
 
 WEIGHT = 0.7
@@ -20,4 +20,5 @@ for nonlinearity, start in [("relu", 1.0), ("tanh", 1e-3)]:
         return rnn(inputs, h0)[1].reshape(SIZE)
 
     jacobian = torch.autograd.functional.jacobian(last_state, h0).reshape(SIZE, SIZE)
-    print(f"{nonlinearity} RNN: |dh_40/dh_0| = {torch.linalg.matrix_norm(jacobian, ord=2).item():.4g}")
+    norm = torch.linalg.matrix_norm(jacobian, ord=2)  # largest singular value
+    print(f"{nonlinearity} RNN: |dh_40/dh_0| = {norm.item():.4g}")

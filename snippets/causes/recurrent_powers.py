@@ -1,4 +1,4 @@
-"""Backpropagation through time multiplies by one matrix at every step: it raises W to a power."""
+"""Backpropagation through time multiplies by one matrix at every step: a matrix power."""
 import matplotlib.pyplot as plt
 import numpy as np
 

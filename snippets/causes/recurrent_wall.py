@@ -1,4 +1,4 @@
-"""The cliff up close: gradient norm against the distance from the wall, for three recurrent weights."""
+"""The cliff up close: the gradient norm against the distance from the wall, for three w."""
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -26,7 +26,7 @@ def gradient_norm(w, b):
 
 
 slope = sigmoid(X0) * (1 - sigmoid(X0))
-print(f"sigmoid'(x0) = {slope:.6f}, so x0 is an unstable fixed point only for w > {1 / slope:.4f}")
+print(f"sigmoid'(x0) = {slope:.6f}, so x0 can be an unstable fixed point for w > {1 / slope:.4f}")
 fig, ax = plt.subplots()
 for colour, w in zip(["C0", "C1", "C3"], WEIGHTS):
     wall = X0 - w * sigmoid(X0)  # the bias that makes x0 a fixed point: x0 = w sigmoid(x0) + b
@@ -36,7 +36,8 @@ for colour, w in zip(["C0", "C1", "C3"], WEIGHTS):
     print(f"w = {w}: wall at b = {wall:.6f}")
     print(f"w = {w}: |gradient| on the wall = {on_wall:.4g}")
     print(f"w = {w}: largest |gradient| in the scan = {max(above.max(), below.max()):.4g}")
-    print(f"w = {w}: half-width where |gradient| > 1 = {DISTANCES[(above > 1) | (below > 1)].max():.1g}")
+    width = DISTANCES[(above > 1) | (below > 1)].max()
+    print(f"w = {w}: half-width where |gradient| > 1 = {width:.1g}")
     ax.loglog(DISTANCES, above, color=colour, label=f"w = {w}")
     ax.loglog(DISTANCES, below, color=colour, linestyle=":")
 ax.set_xlabel("distance from the wall |b - (x0 - w sigmoid(x0))|")

@@ -19,8 +19,13 @@ def sigmoid(x: float) -> float:
     return 1 / (1 + math.exp(-x))
 
 
+def prose() -> str:
+    """The page with line breaks and runs of spaces folded, so a quote may wrap across lines."""
+    return " ".join(page(PAGE).split())
+
+
 def quoted(text: str) -> None:
-    assert text in page(PAGE), f"the page should quote {text!r}"
+    assert text in prose(), f"the page should quote {text!r}"
 
 
 # --- powers of one matrix -----------------------------------------------------------------------
