@@ -209,6 +209,13 @@ def test_point_seven() -> None:
     assert 0 < one <= bound and f"{bound:.2g}" == "6.4e-07"
     quoted(r"6.4 \times 10^{-7}")
     assert number(out, "one tanh unit, w = 0.7: largest |dh_t/dh_0|") == 1.0
+    rng = np.random.default_rng(0)  # the snippet's seed: its input sequence comes first
+    h, product = 0.0, 1.0
+    for x in rng.normal(size=40):
+        h = math.tanh(0.7 * h + x)
+        product *= 0.7 * (1 - h**2)  # dh_t/dh_(t-1) = 0.7 tanh'(a_t)
+    assert value(out, "one tanh unit, w = 0.7: |dh_40/dh_0|") == f"{product:.4g}"
+    quoted(f"{product:.4g}")
     # tanh 4 x 4, no input, from h0 = 0.001: growth, then the saturated fixed point h = tanh(2.8 h).
     slopes = tanh_slopes(np.full(4, 1e-3), np.zeros(40), np.zeros(4))
     norms = rank_one_norms(slopes)

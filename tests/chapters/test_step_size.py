@@ -39,6 +39,8 @@ def test_quadratic_closed_form() -> None:
     for text in ["0.01478", "45.26", "9.095e-13", "6.367e-07", r"\(-0.90\)", r"\(-1.10\)", r"\(-0.70\)",
                  r"\(+0.50\)", r"\(|x_{40}| = 1\)"]:
         quoted(text)
+    assert Fraction("0.19") == Fraction("0.2") * Fraction("0.95")  # "a 5% change" in the caption
+    assert Fraction("0.21") == Fraction("0.2") * Fraction("1.05") and "A 5% change" in prose()
     ratio = distance["0.21"] / distance["0.19"]
     assert 3000 < ratio < 3100 and "three thousand times" in prose()
     assert Fraction("0.21") / Fraction("0.19") - 1 == pytest.approx(0.105, abs=1e-3)  # "10% larger"
@@ -169,6 +171,8 @@ def test_cosh_fixed_steps() -> None:
     limit = 20 / math.sinh(10)  # |10 - eta sinh 10| < 10  <=>  eta < 20 / sinh 10
     assert value(out, "fixed steps above 20/sinh(10)") == f"{limit:.4g} diverge"
     quoted(f"{limit:.4g}")
+    assert f"{100 * limit:.2f}%" == "0.18%" and "at most 0.18% per step" in prose()  # factor 1 - eta
+    assert f"{math.cosh(0.01) - 1:.1e}" == "5.0e-05" and r"within \(5 \times 10^{-5}\)" in prose()
     assert count_steps(1.001 * limit) is None and count_steps(0.999 * limit) is not None
     cases = {"1/cosh(10)": 1 / math.cosh(10), "2/cosh(10)": 2 / math.cosh(10), "0.999 x 20/sinh(10)": 0.999 * limit}
     for name, eta in cases.items():
