@@ -17,3 +17,11 @@ loss = F.cross_entropy(logits, label)  # log_softmax inside: logit - logsumexp(l
 loss.backward()
 print(f"loss as logsumexp - logit = {loss.item():.1f}")
 print(f"its gradient, p - onehot  = {', '.join(f'{g:.1f}' for g in logits.grad[0].tolist())}")
+
+# BCELoss on a probability of exactly 0 does not return inf: it clamps log(p) at -100. The loss looks
+# finite, but the gradient it hands to the layer below is -1/1e-12: a spike with no deep chain behind it.
+prob = torch.tensor([0.0], requires_grad=True)
+bce = F.binary_cross_entropy(prob, torch.tensor([1.0]))
+bce.backward()
+print(f"binary_cross_entropy at p = 0 = {bce.item():.1f}")
+print(f"its gradient d(loss)/dp = {prob.grad.item():.3g}")
