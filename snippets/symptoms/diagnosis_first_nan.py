@@ -1,4 +1,4 @@
-"""Find the first non-finite value: check the inputs, then the loss, then walk forward or backward layer by layer."""
+"""Find the first non-finite value: inputs, then loss, then forward or backward, layer by layer."""
 import numpy as np
 
 SEED = 0

@@ -20,11 +20,11 @@ def history(X, lr, steps, depth=0, gain=1.0):
     Ws = [(init.normal(size=(m, n)) * gain * np.sqrt(2 / m)).astype(np.float32) for m, n in zip(sizes, sizes[1:])]
     norms = []
     for step in range(steps):
-        hs = [X[step * BATCH % ROWS:][:BATCH]]
+        rows = slice(step * BATCH % ROWS, step * BATCH % ROWS + BATCH)
+        hs = [X[rows]]
         for W in Ws[:-1]:
             hs.append(np.maximum(hs[-1] @ W, 0))
-        d = ((hs[-1] @ Ws[-1])[:, 0] - y[step * BATCH % ROWS:][:BATCH])[:, None] / BATCH
-        grads = []
+        d, grads = ((hs[-1] @ Ws[-1])[:, 0] - y[rows])[:, None] / BATCH, []
         for W, h in zip(Ws[::-1], hs[::-1]):
             grads.insert(0, h.T @ d)
             d = (d @ W.T) * (h > 0)

@@ -15,7 +15,7 @@ standardised = (X - X.mean(axis=0)) / X.std(axis=0)
 for name, inputs in [("raw", X), ("standardised", standardised)]:
     curvature = np.linalg.eigvalsh(inputs.T @ inputs / ROWS).max()  # Hessian of mean((X w - y)^2) / 2
     print(f"{name}: largest curvature = {curvature:.4g}")
-    print(f"{name}: stable if lr < {2 / curvature:.3g}")
+    print(f"{name}: largest stable lr, 2 / curvature = {2 / curvature:.3g}")
     print(f"{name}: gradient norm at step 0 = {np.linalg.norm(inputs.T @ y / ROWS):.3g}")
     w = np.zeros(3)
     for _ in range(STEPS):

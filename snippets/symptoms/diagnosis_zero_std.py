@@ -23,4 +23,5 @@ print(f"with std + {EPSILON:g}: loss at step 0 = {np.mean((guarded @ np.zeros(3)
 # A column stuck at 0.1 is worse: rounding leaves a tiny nonzero std, and every value becomes +-1.
 stuck = np.full(ROWS, 0.1)
 print(f"column of 0.1: std = {stuck.std():.1e}")
-print(f"column of 0.1: distinct standardised values = {', '.join(f'{v:g}' for v in np.unique((stuck - stuck.mean()) / stuck.std()))}")
+distinct = np.unique((stuck - stuck.mean()) / stuck.std())
+print(f"column of 0.1: distinct standardised values = {', '.join(f'{v:g}' for v in distinct)}")

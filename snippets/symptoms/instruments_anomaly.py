@@ -1,4 +1,4 @@
-"""A distance between two equal vectors: finite forward, NaN backward. Walk the backward ops and name the first NaN."""
+"""The distance between two equal vectors: finite forward, NaN backward. Name the first op that gives NaN."""
 import numpy as np
 
 A = np.array([1.0, 2.0], dtype=np.float32)

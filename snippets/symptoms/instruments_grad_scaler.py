@@ -1,4 +1,4 @@
-"""GradScaler's documented rule, simulated: the scale finds the float16 ceiling, then a real NaN makes it collapse."""
+"""GradScaler's documented rule, simulated: the scale finds the float16 ceiling, then a NaN collapses it."""
 import matplotlib.pyplot as plt
 import numpy as np
 

@@ -1,4 +1,4 @@
-"""A real GradScaler on the CPU (float16 autocast): the scale finds the float16 ceiling, then a NaN collapses it."""
+"""A real GradScaler on the CPU, float16 autocast: the scale finds the float16 ceiling, then collapses."""
 import math
 
 import torch

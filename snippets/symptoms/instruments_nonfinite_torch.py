@@ -7,7 +7,8 @@ MAX_NORM = 1.0
 bad = torch.nn.Parameter(torch.zeros(2))  # two parameters; their gradients are set by hand below
 healthy = torch.nn.Parameter(torch.zeros(2))
 
-for case, bad_grad in [("one inf", [1.0, math.inf]), ("one NaN", [1.0, math.nan]), ("finite but 2e19", [2e19, 0.0])]:
+CASES = {"one inf": [1.0, math.inf], "one NaN": [1.0, math.nan], "finite but 2e19": [2e19, 0.0]}
+for case, bad_grad in CASES.items():
     bad.grad, healthy.grad = torch.tensor(bad_grad), torch.tensor([3.0, 4.0])
     total = torch.nn.utils.clip_grad_norm_([bad, healthy], max_norm=MAX_NORM)  # error_if_nonfinite=False
     print(f"{case}: total norm = {total.item()}")

@@ -1,4 +1,4 @@
-"""Reading the per-layer instrument: gradient norm against depth in a 20-layer tanh network, at four init scales."""
+"""Reading the per-layer instrument: gradient norm against depth, 20 tanh layers, four init scales."""
 import matplotlib.pyplot as plt
 import numpy as np
 
