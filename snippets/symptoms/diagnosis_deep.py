@@ -1,4 +1,4 @@
-"""One 10-layer ReLU network, two failures: a learning rate too high, and an init whose chain product explodes."""
+"""One 10-layer ReLU network, two failures: a learning rate too high, and an exploding chain product."""
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -12,10 +12,11 @@ y = (X @ np.array([1.0, -2.0, 0.5, 1.0]) + 0.1 * rng.normal(size=ROWS)).astype(n
 
 
 def train(lr, gain):
-    """Minibatch SGD in float32; the loss at every step (inf or NaN ends the run) and the first activations."""
+    """Minibatch SGD in float32: the loss per step until inf or NaN, and the activations of step 0."""
     init = np.random.default_rng(SEED)
     sizes = [4] + [WIDTH] * DEPTH + [1]
-    Ws = [(init.normal(size=(m, n)) * gain * np.sqrt(2 / m)).astype(np.float32) for m, n in zip(sizes, sizes[1:])]
+    Ws = [(init.normal(size=(m, n)) * gain * np.sqrt(2 / m)).astype(np.float32)
+          for m, n in zip(sizes, sizes[1:])]
     losses, first_hs = [], None
     for step in range(STEPS):
         hs = [X[step * BATCH % ROWS:][:BATCH]]
@@ -35,9 +36,11 @@ def train(lr, gain):
 
 
 fig, axes = plt.subplots(1, 2, figsize=(10, 3.8), sharex=True, sharey=True, layout="constrained")
-for ax, gain, lr, title in [(axes[0], 1.0, 0.1, "He init, learning rate too high"),
-                            (axes[1], GAIN, 0.05, f"init {GAIN}x too large: the chain product explodes")]:
-    for rate, colour, marker, dashes in [(lr, "C3", "o", (0, (4, 4))), (lr / 10, "C0", ".", (4, (4, 4)))]:
+PANELS = [(1.0, 0.1, "He init, learning rate too high"),
+          (GAIN, 0.05, f"init {GAIN}x too large: the chain product explodes")]
+RUNS = [("C3", "o", (0, (4, 4))), ("C0", ".", (4, (4, 4)))]  # lr, then lr / 10
+for ax, (gain, lr, title) in zip(axes, PANELS):
+    for rate, (colour, marker, dashes) in zip([lr, lr / 10], RUNS):
         with np.errstate(all="ignore"):
             losses, hs = train(rate, gain)
         ax.semilogy(losses, color=colour, marker=marker, markersize=4, label=f"lr {rate:g}")

@@ -4,7 +4,7 @@ import numpy as np
 SEED = 0
 WIDTH, DEPTH, BATCH = 8, 6, 16
 NAN_LAYER = 3  # a NaN weight here (a corrupted checkpoint, say) breaks the forward pass
-INF_LAYER = 5  # an inf weight here saturates a tanh: the forward pass stays finite, the backward does not
+INF_LAYER = 5  # an inf weight here saturates a tanh: the forward stays finite, the backward does not
 
 rng = np.random.default_rng(SEED)
 x = rng.normal(size=(BATCH, WIDTH))
@@ -16,12 +16,13 @@ def locate(weights, x):
     if not np.isfinite(x).all():
         return "the inputs"
     with np.errstate(all="ignore"):
-        outputs = [x]  # outputs[l] is the output of layer l; layer l is tanh(outputs[l-1] @ weights[l-1])
+        outputs = [x]  # outputs[l] = tanh(outputs[l-1] @ weights[l-1]), the output of layer l
         for W in weights:
             outputs.append(np.tanh(outputs[-1] @ W))
         loss = np.mean((outputs[-1] - target) ** 2) / 2
         if not np.isfinite(loss):  # walk forward: the first layer whose output is not finite
-            return next(f"forward, layer {l}" for l in range(1, DEPTH + 1) if not np.isfinite(outputs[l]).all())
+            first = next(l for l in range(1, DEPTH + 1) if not np.isfinite(outputs[l]).all())
+            return f"forward, layer {first}"
         grad = (outputs[-1] - target) / outputs[-1].size  # d(loss)/d(output of the last layer)
         for l in range(DEPTH, 0, -1):  # walk backward: the first layer whose gradients are not finite
             grad_z = grad * (1 - outputs[l] ** 2)  # through tanh

@@ -5,13 +5,14 @@ import torch
 
 WIDTH, DEPTH, BATCH = 8, 6, 16
 NAN_LAYER = 3  # a NaN weight here breaks the forward pass
-INF_LAYER = 5  # an inf weight here saturates a tanh: the forward pass stays finite, the backward does not
+INF_LAYER = 5  # an inf weight here saturates a tanh: the forward stays finite, the backward does not
 
 torch.manual_seed(0)
 x = torch.randn(BATCH, WIDTH)
 target = torch.randn(BATCH, WIDTH)
-model = torch.nn.Sequential(*[torch.nn.Sequential(torch.nn.Linear(WIDTH, WIDTH, bias=False), torch.nn.Tanh())
-                              for _ in range(DEPTH)])
+model = torch.nn.Sequential(
+    *[torch.nn.Sequential(torch.nn.Linear(WIDTH, WIDTH, bias=False), torch.nn.Tanh()) for _ in range(DEPTH)]
+)
 for layer in model:
     torch.nn.init.normal_(layer[0].weight, std=1 / math.sqrt(WIDTH))
 
@@ -35,7 +36,8 @@ def locate(model, x):
             if nonfinite(grad_input):  # the gradient this layer passes down to the layer below
                 found.append(f"backward, layer {number}")
 
-        handles += [layer.register_forward_hook(forward_hook), layer.register_full_backward_hook(backward_hook)]
+        handles.append(layer.register_forward_hook(forward_hook))
+        handles.append(layer.register_full_backward_hook(backward_hook))
     x = x.clone().requires_grad_()  # so that layer 1 also passes a gradient down
     loss = ((model(x) - target) ** 2).mean() / 2
     if torch.isfinite(loss):

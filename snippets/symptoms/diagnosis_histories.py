@@ -4,6 +4,7 @@ import numpy as np
 
 SEED = 0
 ROWS, BATCH, WIDTH = 256, 32, 16
+OVERFLOW = np.sqrt(np.finfo(np.float32).max)  # above this norm, the squared norm is inf in float32
 
 rng = np.random.default_rng(SEED)
 X = rng.normal(size=(ROWS, 4)).astype(np.float32)
@@ -14,10 +15,11 @@ bad_batch[165, 2] = np.nan  # one missing value, in batch 165 // 32 = 5
 
 
 def history(X, lr, steps, depth=0, gain=1.0):
-    """Train a ReLU network (depth 0: a linear model) in float32; gradient norm per step until non-finite."""
+    """Train a ReLU network (depth 0: linear) in float32; the gradient norm per step until inf or NaN."""
     init = np.random.default_rng(SEED)
     sizes = [X.shape[1]] + [WIDTH] * depth + [1]
-    Ws = [(init.normal(size=(m, n)) * gain * np.sqrt(2 / m)).astype(np.float32) for m, n in zip(sizes, sizes[1:])]
+    Ws = [(init.normal(size=(m, n)) * gain * np.sqrt(2 / m)).astype(np.float32)
+          for m, n in zip(sizes, sizes[1:])]
     norms = []
     for step in range(steps):
         rows = slice(step * BATCH % ROWS, step * BATCH % ROWS + BATCH)
@@ -41,16 +43,17 @@ CASES = {  # title: inputs, learning rate, steps, depth, init gain (He init time
     "10 ReLU layers, init 1.6x too large": (X, 0.05, 10, 10, 1.6),
     "one NaN in batch 5 (linear model)": (bad_batch, 0.25, 10, 0, 1.0),
 }
+RUNS = [("C3", "o", (0, (4, 4))), ("C0", ".", (4, (4, 4)))]  # lr, then lr / 10
 fig, axes = plt.subplots(2, 2, figsize=(10, 6.5), sharey=True, layout="constrained")
 for ax, (title, (inputs, lr, steps, depth, gain)) in zip(axes.flat, CASES.items()):
-    for rate, colour, marker, dashes in [(lr, "C3", "o", (0, (4, 4))), (lr / 10, "C0", ".", (4, (4, 4)))]:
+    for rate, (colour, marker, dashes) in zip([lr, lr / 10], RUNS):
         with np.errstate(all="ignore"):
             norms = history(inputs, rate, steps, depth, gain)
         ax.semilogy(norms, color=colour, marker=marker, markersize=4, label=f"lr {rate:g}")
         if not np.isfinite(norms[-1]):
             ax.axvline(len(norms) - 1, color=colour, linestyle=dashes, linewidth=1.5)
             print(f"{title} at lr {rate:g}, first non-finite step = {len(norms) - 1}")
-    ax.axhline(np.sqrt(np.finfo(np.float32).max), color="0.5", linestyle=":", label="norm\u00b2 overflows")
+    ax.axhline(OVERFLOW, color="0.5", linestyle=":", label="norm\u00b2 overflows")
     ax.set(title=title, xlabel="step (dashed: first inf or NaN)", ylabel="gradient norm (float32)",
            xlim=(-0.5, steps), ylim=(1e-3, 1e36))
     ax.legend(loc="upper left", fontsize=9)

@@ -1,4 +1,4 @@
-"""A feature in the thousands makes the loss's curvature a million times larger: an ordinary lr diverges."""
+"""A feature in the thousands makes the curvature a million times larger: an ordinary lr diverges."""
 import numpy as np
 
 SEED = 0
@@ -21,4 +21,5 @@ for name, inputs in [("raw", X), ("standardised", standardised)]:
     for _ in range(STEPS):
         grad = inputs.T @ (inputs @ w - y) / ROWS
         w = w - LEARNING_RATE * grad
-    print(f"{name}: loss after {STEPS} steps at lr {LEARNING_RATE:g} = {np.mean((inputs @ w - y) ** 2) / 2:.3g}")
+    loss = np.mean((inputs @ w - y) ** 2) / 2
+    print(f"{name}: loss after {STEPS} steps at lr {LEARNING_RATE:g} = {loss:.3g}")

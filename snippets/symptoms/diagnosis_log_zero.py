@@ -1,4 +1,4 @@
-"""Cross-entropy as -log(softmax): a probability that underflows to exactly 0 gives loss inf and gradient NaN."""
+"""Cross-entropy as -log(softmax): a probability that underflows to 0 gives loss inf, gradient NaN."""
 import numpy as np
 
 LOGITS = np.array([0.0, 120.0], dtype=np.float32)  # the model is sure it is class 1...

@@ -1,4 +1,4 @@
-"""In PyTorch too: log(softmax(...)) gives inf and NaN where F.cross_entropy, which takes logits, does not."""
+"""In PyTorch: log(softmax(...)) gives inf and NaN; F.cross_entropy, which takes logits, does not."""
 import torch
 import torch.nn.functional as F
 

@@ -1,4 +1,4 @@
-"""Standardising a feature that never changes divides 0 by 0: NaN in the inputs before any gradient exists."""
+"""Standardising a feature that never changes divides 0 by 0: NaN before any gradient exists."""
 import numpy as np
 
 SEED = 0

@@ -1,4 +1,4 @@
-"""The distance between two equal vectors: finite forward, NaN backward. Name the first op that gives NaN."""
+"""The distance between equal vectors: finite forward, NaN backward. Name the first op giving NaN."""
 import numpy as np
 
 A = np.array([1.0, 2.0], dtype=np.float32)

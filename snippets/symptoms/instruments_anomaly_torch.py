@@ -1,4 +1,4 @@
-"""detect_anomaly names the backward op that first returned NaN; here the forward pass is perfectly finite."""
+"""detect_anomaly names the backward op that first returned NaN; the forward pass here is finite."""
 import warnings
 
 import torch

@@ -1,10 +1,11 @@
-"""What clip_grad_norm_ computes and returns, in NumPy, on the same 3-layer chain: the norm BEFORE clipping."""
+"""What clip_grad_norm_ computes and returns, in NumPy: the total norm BEFORE clipping."""
 import numpy as np
 
 MAX_NORM = 1.0
 X = np.array([1.0, 2.0])
 TARGET = 10.0
-WEIGHTS = [np.array([[2.0, 0.0], [0.0, 2.0]]), np.array([[3.0, 0.0], [0.0, 3.0]]), np.array([[1.0, 1.0]])]
+WEIGHTS = [np.array([[2.0, 0.0], [0.0, 2.0]]), np.array([[3.0, 0.0], [0.0, 3.0]]),
+           np.array([[1.0, 1.0]])]  # the same 3-layer chain
 
 
 def gradients(weights, x):
@@ -21,7 +22,7 @@ def gradients(weights, x):
 
 
 def clip_grad_norm(grads, max_norm):
-    """PyTorch's rule: scale every gradient by min(max_norm / (total + 1e-6), 1); return the total norm."""
+    """PyTorch's rule: every gradient times min(max_norm / (total + 1e-6), 1); returns the total."""
     total = np.sqrt(sum(np.sum(g**2) for g in grads))
     coefficient = min(max_norm / (total + 1e-6), 1.0)
     for g in grads:

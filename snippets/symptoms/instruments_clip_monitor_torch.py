@@ -1,9 +1,11 @@
-"""clip_grad_norm_ returns the total norm BEFORE clipping: log it, it is the gradient norm you want to watch."""
+"""clip_grad_norm_ returns the total norm BEFORE clipping: log it, it is the norm to watch."""
 import torch
 
 MAX_NORM = 1.0
 model = torch.nn.Sequential(
-    torch.nn.Linear(2, 2, bias=False), torch.nn.Linear(2, 2, bias=False), torch.nn.Linear(2, 1, bias=False)
+    torch.nn.Linear(2, 2, bias=False),
+    torch.nn.Linear(2, 2, bias=False),
+    torch.nn.Linear(2, 1, bias=False),
 )
 with torch.no_grad():
     model[0].weight.copy_(torch.tensor([[2.0, 0.0], [0.0, 2.0]]))

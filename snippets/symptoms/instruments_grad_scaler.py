@@ -1,4 +1,4 @@
-"""GradScaler's documented rule, simulated: the scale finds the float16 ceiling, then a NaN collapses it."""
+"""GradScaler's documented rule, simulated: the scale finds the float16 ceiling; a NaN collapses it."""
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -33,8 +33,9 @@ fig, axes = plt.subplots(1, 2, figsize=(10, 3.8), layout="constrained")
 with np.errstate(divide="ignore"):
     log_scales = np.log2(scales)  # log2(0) = -inf is not drawn
 axes[1].axvline(NAN_FROM, color="0.5", linestyle="--", linewidth=1.2, label="NaN in every batch")
-for ax, last, title, corner in [(axes[0], NAN_FROM, "healthy: the scale finds the float16 ceiling", "lower right"),
-                                (axes[1], STEPS, "a NaN in every batch: the scale collapses", "lower left")]:
+PANELS = [(NAN_FROM, "healthy: the scale finds the float16 ceiling", "lower right"),
+          (STEPS, "a NaN in every batch: the scale collapses", "lower left")]
+for ax, (last, title, corner) in zip(axes, PANELS):
     ax.plot(log_scales[:last], color="C0", label="log2(scale)")
     marks = [s for s in skipped if s < last]
     ax.plot(marks, log_scales[marks], "x", color="C3", markersize=6, label="skipped step")

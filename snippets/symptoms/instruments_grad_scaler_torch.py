@@ -1,4 +1,4 @@
-"""A real GradScaler on the CPU, float16 autocast: the scale finds the float16 ceiling, then collapses."""
+"""A real GradScaler on the CPU, float16 autocast: the scale finds the ceiling, then collapses."""
 import math
 
 import torch
@@ -10,7 +10,8 @@ model = torch.nn.Linear(1, 1, bias=False)
 with torch.no_grad():
     model.weight.fill_(0.005)  # output 0.005, so d(output^2)/d(output) = 0.01 every step
 optimizer = torch.optim.SGD(model.parameters(), lr=0.0)  # a frozen model: the same gradient every step
-scaler = torch.amp.GradScaler("cpu", growth_interval=GROWTH_INTERVAL)  # init_scale 2^16, x2 growth, x0.5 backoff
+# The other settings are the defaults: init_scale 2^16, growth_factor 2, backoff_factor 0.5
+scaler = torch.amp.GradScaler("cpu", growth_interval=GROWTH_INTERVAL)
 
 scales, skipped = [], []
 for step in range(STEPS):

@@ -2,7 +2,9 @@
 import torch
 
 model = torch.nn.Sequential(
-    torch.nn.Linear(2, 2, bias=False), torch.nn.Linear(2, 2, bias=False), torch.nn.Linear(2, 1, bias=False)
+    torch.nn.Linear(2, 2, bias=False),
+    torch.nn.Linear(2, 2, bias=False),
+    torch.nn.Linear(2, 1, bias=False),
 )
 with torch.no_grad():
     model[0].weight.copy_(torch.tensor([[2.0, 0.0], [0.0, 2.0]]))

@@ -1,4 +1,4 @@
-"""What PyTorch's clipping rule does to gradients when the total norm is inf or NaN, replayed in float32 NumPy."""
+"""PyTorch's clipping rule replayed in float32 NumPy, when the total norm is inf or NaN."""
 import numpy as np
 
 MAX_NORM = 1.0
@@ -6,9 +6,9 @@ FINITE = np.array([3.0, 4.0], dtype=np.float32)  # a layer whose gradient is fin
 
 
 def clip(grads, max_norm):
-    """clip_grad_norm_ with error_if_nonfinite=False: total norm, then every gradient times one coefficient."""
+    """clip_grad_norm_ with error_if_nonfinite=False: the total norm, then one coefficient for all."""
     with np.errstate(over="ignore", invalid="ignore"):
-        total = np.sqrt(sum(np.sum(g * g) for g in grads))  # float32 sum of squares, as PyTorch computes it
+        total = np.sqrt(sum(np.sum(g * g) for g in grads))  # float32 squares, as in PyTorch
         coefficient = np.minimum(np.float32(max_norm) / (total + np.float32(1e-6)), np.float32(1.0))
         return total, coefficient, [g * coefficient for g in grads]
 

@@ -1,4 +1,4 @@
-"""clip_grad_norm_ on an inf, a NaN and a finite but huge gradient; then the same with error_if_nonfinite=True."""
+"""clip_grad_norm_ on an inf, a NaN and a finite but huge gradient; then with error_if_nonfinite=True."""
 import math
 
 import torch
