@@ -75,15 +75,20 @@ def variant(name: str) -> Path | None:
     return path if path.exists() else None
 
 
-def local_imports(source: bytes) -> list[Path]:
-    """Teaching modules in snippets/lib/ that a snippet imports."""
+def imported(source: bytes) -> set[str]:
+    """The top-level modules a file imports."""
     names: set[str] = set()
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):
             names.update(alias.name.split(".")[0] for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             names.add(node.module.split(".")[0])
-    return sorted(p for name in names if (p := LIB / f"{name}.py").exists())
+    return names
+
+
+def local_imports(source: bytes) -> list[Path]:
+    """Teaching modules in snippets/lib/ that a snippet imports."""
+    return sorted(p for name in imported(source) if (p := LIB / f"{name}.py").exists())
 
 
 def cache_key(path: Path) -> str:
@@ -205,12 +210,17 @@ def _child(snippet: Path, out: Path, timeout: float) -> None:
     """Inside the subprocess: run the snippet as __main__ and save every figure it leaves open."""
     import runpy
 
+    faulthandler.dump_traceback_later(timeout, exit=True)  # a hang prints where it is stuck
+    sys.argv = [str(snippet)]
+    source = snippet.read_bytes()
+    if not any("matplotlib" in imported(p.read_bytes()) for p in [snippet, *local_imports(source)]):
+        runpy.run_path(str(snippet), run_name="__main__")  # draws nothing: skip matplotlib's import time
+        return
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    faulthandler.dump_traceback_later(timeout, exit=True)  # a hang prints where it is stuck
     plt.style.use(STYLE)
     saved = 0
 
@@ -232,7 +242,6 @@ def _child(snippet: Path, out: Path, timeout: float) -> None:
             plt.close(figure)
 
     plt.show = harvest
-    sys.argv = [str(snippet)]
     runpy.run_path(str(snippet), run_name="__main__")
     harvest()
 
