@@ -23,39 +23,31 @@ product = np.tile(np.eye(N), (TRIALS, 1, 1))  # one running product per trial
 log_vector = np.zeros((PRODUCTS + 1, TRIALS))  # ln ||M_k ... M_1 v|| for the unit vector v = e_1
 for k in range(1, PRODUCTS + 1):
     product = rng.standard_normal((TRIALS, N, N)) @ product
-    log_vector[k] = np.log(np.linalg.norm(product[:, :, 0], axis=1))  # column 0 is (M_k ... M_1) e_1
+    log_vector[k] = np.log(np.linalg.norm(product[:, :, 0], axis=1))  # column 0: (M_k...M_1) e_1
 log10_matrix = np.log10(np.linalg.norm(product, ord=2, axis=(1, 2)))  # largest singular value
 
 rate_theory = (math.log(2) + digamma(N / 2)) / 2
 offset = (digamma(N / 2) - digamma(0.5)) / 2  # E ln(||P|| / ||P v||) once P is nearly rank one
 rates = log_vector[-1] / PRODUCTS
+error = rates.std(ddof=1) / math.sqrt(TRIALS)  # standard error of the mean over trials
+matrix_rate = log10_matrix.mean() * math.log(10) / PRODUCTS
+mean_theory = (PRODUCTS * rate_theory + offset) / math.log(10)
 print(f"theory: ln-norm growth per product = {rate_theory:.4f}")
-print(f"measured: ln-norm growth per product = {rates.mean():.4f} +/- {rates.std(ddof=1) / math.sqrt(TRIALS):.4f}")
-print(f"measured: ln||product||_2 / {PRODUCTS} = {log10_matrix.mean() * math.log(10) / PRODUCTS:.4f}")
+print(f"measured: ln-norm growth per product = {rates.mean():.4f} +/- {error:.4f}")
+print(f"measured: ln||product||_2 / {PRODUCTS} = {matrix_rate:.4f}")
 print(f"theory: offset ln||product||_2 - ln||product v|| = {offset:.3f}")
-print(f"theory: mean log10 ||product||_2 = {(PRODUCTS * rate_theory + offset) / math.log(10):.2f}")
+print(f"theory: mean log10 ||product||_2 = {mean_theory:.2f}")
 print(f"measured: mean log10 ||product||_2 = {log10_matrix.mean():.2f}")
 print(f"measured: sd of log10 ||product||_2 = {log10_matrix.std(ddof=1):.2f}")
-print(f"measured: smallest, largest log10 ||product||_2 = {log10_matrix.min():.1f}, {log10_matrix.max():.1f}")
+print(f"measured: smallest, largest log10 ||product||_2 = "
+      f"{log10_matrix.min():.1f}, {log10_matrix.max():.1f}")
 
 fig, ax = plt.subplots()
 ax.hist(log10_matrix, bins=40, color="C0", alpha=0.8)
-ax.axvline(PRODUCTS * rate_theory / math.log(10), color="C2", linestyle="--", label="theory, vector norm")
-ax.axvline((PRODUCTS * rate_theory + offset) / math.log(10), color="C1", label="theory, matrix norm")
+ax.axvline(PRODUCTS * rate_theory / math.log(10), color="C2", ls="--", label="theory, vector norm")
+ax.axvline(mean_theory, color="C1", label="theory, matrix norm")
 ax.set_xlabel(f"log10 of the spectral norm of a product of {PRODUCTS} random {N}x{N} matrices")
 ax.set_ylabel(f"trials (of {TRIALS})")
 ax.set_title(f"{TRIALS:,} trials of one experiment: the norm spans ten orders of magnitude")
 ax.legend(loc="upper left")
-
-fig, ax = plt.subplots()
-ks = np.arange(PRODUCTS + 1)
-low, high = np.percentile(log_vector / math.log(10), [5, 95], axis=1)
-ax.fill_between(ks, low, high, color="C0", alpha=0.25, label="5% to 95% of trials")
-ax.plot(ks, log_vector[:, :3] / math.log(10), color="0.5", linewidth=0.8, label=["three single trials", None, None])
-ax.plot(ks, log_vector.mean(axis=1) / math.log(10), color="C0", label="mean of the trials")
-ax.plot(ks, ks * rate_theory / math.log(10), "--", color="C1", label=f"theory: slope {rate_theory:.3f} / ln 10")
-ax.set_xlabel("number of matrices multiplied, k")
-ax.set_ylabel("log10 ||M_k ... M_1 v||")
-ax.set_title("The log-norm grows linearly: a constant factor per product")
-ax.legend()
 plt.show()

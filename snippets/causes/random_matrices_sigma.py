@@ -1,4 +1,4 @@
-"""The weight scale shifts the growth rate by ln(sigma); where it crosses zero is the critical scale."""
+"""The weight scale shifts the growth rate by ln(sigma); where it is zero is the critical scale."""
 import math
 
 import matplotlib.pyplot as plt

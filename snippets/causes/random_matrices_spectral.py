@@ -1,4 +1,4 @@
-"""Spectral radius and largest singular value of one layer's weights, and the power iteration that estimates it."""
+"""Spectral radius and largest singular value of a layer's weights; a power-iteration estimate."""
 import math
 
 import numpy as np

@@ -1,4 +1,4 @@
-"""Spectral radius and largest singular value of an nn.Linear layer's weights, and spectral_norm's estimate."""
+"""Spectral radius and largest singular value of nn.Linear weights; spectral_norm's estimate."""
 import torch
 
 SEED = 0
@@ -13,9 +13,11 @@ sigma_max = torch.linalg.matrix_norm(W, ord=2)  # the largest singular value
 v_top = torch.linalg.svd(W).Vh[0]               # the input direction that W stretches most
 print(f"spectral radius rho(W) = {rho.item():.3f}")
 print(f"largest singular value ||W||_2 = {sigma_max.item():.3f}")
-print(f"stretch of the top singular direction ||W v|| = {torch.linalg.vector_norm(W @ v_top).item():.3f}")
+stretch = torch.linalg.vector_norm(W @ v_top)
+print(f"stretch of the top singular direction ||W v|| = {stretch.item():.3f}")
 
 # spectral_norm divides the weight by a power-iteration estimate of ||W||_2 (15 steps when applied).
 torch.nn.utils.parametrizations.spectral_norm(layer)
 normalised = layer.weight.detach()
-print(f"largest singular value of W / estimate = {torch.linalg.matrix_norm(normalised, ord=2).item():.3f}")
+after = torch.linalg.matrix_norm(normalised, ord=2)
+print(f"largest singular value of W / estimate = {after.item():.3f}")

@@ -1,4 +1,4 @@
-"""Spectral radius versus largest singular value: powers of a non-normal matrix grow before they decay."""
+"""Spectral radius versus largest singular value: a non-normal matrix's powers grow, then decay."""
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -28,7 +28,8 @@ rng = np.random.default_rng(SEED)
 R = rng.standard_normal((N, N))
 R *= RHO / spectral_radius(R)
 random_norms = power_norms(R, STEPS)
-print(f"random {N}x{N}, rho = {RHO}: ||R||_2 = {random_norms[1]:.2f}, largest ||R^k||_2 = {random_norms.max():.2f}")
+print(f"random {N}x{N}, rho = {RHO}: ||R||_2 = {random_norms[1]:.2f}, "
+      f"largest ||R^k||_2 = {random_norms.max():.2f}")
 
 # Different matrices in turn: each has spectral radius 0, yet every step stretches by ||A||_2 = 2.
 A = np.array([[0.0, 2.0], [0.0, 0.0]])
@@ -36,14 +37,16 @@ B = A.T
 P = np.eye(2)
 for step in range(10):
     P = (A if step % 2 == 0 else B) @ P
-print(f"rho(A) = rho(B) = {spectral_radius(A):.0f}, ||A||_2 = ||B||_2 = {np.linalg.norm(A, ord=2):.0f}")
+print(f"rho(A) = rho(B) = {spectral_radius(A):.0f}, "
+      f"||A||_2 = ||B||_2 = {np.linalg.norm(A, ord=2):.0f}")
 print(f"||B A B A ... (10 factors)||_2 = {np.linalg.norm(P, ord=2):.0f}")
 
 ks = np.arange(STEPS + 1)
 fig, ax = plt.subplots()
 ax.semilogy(ks, norms, "o-", color="C0", markersize=3, label="||W^k||, W = [[0.5, 10], [0, 0.5]]")
 ax.semilogy(ks, 0.5**ks, "--", color="C0", linewidth=1, label="rho(W)^k = 0.5^k")
-ax.semilogy(ks, random_norms, "o-", color="C1", markersize=3, label=f"||R^k||, random {N}x{N} with rho = {RHO}")
+ax.semilogy(ks, random_norms, "o-", color="C1", markersize=3,
+            label=f"||R^k||, random {N}x{N} with rho = {RHO}")
 ax.semilogy(ks, RHO**ks, "--", color="C1", linewidth=1, label=f"rho(R)^k = {RHO}^k")
 ax.axhline(1, color="0.5", linewidth=1)
 ax.set_xlabel("power k")

@@ -1,4 +1,4 @@
-"""At sigma = 1/sqrt(n) the product shrinks slightly: measured against (ln 2 + psi(n/2) - ln n) / 2."""
+"""At sigma = 1/sqrt(n) products shrink slightly: measured against (ln 2 + psi(n/2) - ln n) / 2."""
 import math
 
 import matplotlib.pyplot as plt
@@ -36,7 +36,8 @@ for n in WIDTHS:
     print(f"n = {n:2d}: theory {theory:+.4f}, measured {measured[-1]:+.4f} +/- {errors[-1]:.4f}")
 
 fig, ax = plt.subplots()
-ax.errorbar(WIDTHS, measured, yerr=errors, fmt="o", color="C0", label=f"measured ({TRIALS} trials x {PRODUCTS})")
+ax.errorbar(WIDTHS, measured, yerr=errors, fmt="o", color="C0",
+            label=f"measured ({TRIALS} trials x {PRODUCTS})")
 ns = np.geomspace(2, 64, 100)
 ax.plot(ns, [(math.log(2) + digamma(n / 2) - math.log(n)) / 2 for n in ns], color="C1",
         label="theory (ln 2 + psi(n/2) - ln n) / 2")

@@ -79,6 +79,19 @@ def test_d2l_experiment() -> None:
     assert f"{trigamma(2):.4f}" == "0.6449" and "0.6449" in text
 
 
+def test_random_walk() -> None:
+    out, text = output("causes/random_matrices_walk.py"), page(PAGE)
+    k, trials = 100, 1000
+    mean, sd = k * rate(4) / math.log(10), math.sqrt(k * trigamma(2) / 4) / math.log(10)
+    assert value(out, "theory: mean log10 ||M_100 ... M_1 v||") == f"{mean:.2f}" == "24.23"
+    assert value(out, "theory: sd of log10 ||M_100 ... M_1 v||") == f"{sd:.2f}" == "1.74"
+    assert number(out, "measured: mean log10 ||M_100 ... M_1 v||") == pytest.approx(mean, abs=4 * sd / math.sqrt(trials))
+    measured_sd = number(out, "measured: sd of log10 ||M_100 ... M_1 v||")
+    assert measured_sd == pytest.approx(sd, rel=4 / math.sqrt(2 * (trials - 1)))
+    for quoted in ["24.23", "24.21", "1.74", f"{measured_sd:.2f}"]:
+        assert quoted in text, quoted
+
+
 def test_critical_sigma_and_xavier_scale() -> None:
     out, text = output("causes/random_matrices_sigma.py"), page(PAGE)
     for n, critical, scaled, at_inverse_sqrt in [(4, "0.5724", "1.1447", "-0.1352"), (64, "0.1260", "1.0079", "-0.0079")]:
