@@ -20,15 +20,14 @@ def digamma(x):
 
 rng = np.random.default_rng(SEED)
 product = np.tile(np.eye(N), (TRIALS, 1, 1))  # one running product per trial
-log_vector = np.zeros((PRODUCTS + 1, TRIALS))  # ln ||M_k ... M_1 v|| for the unit vector v = e_1
-for k in range(1, PRODUCTS + 1):
+for _ in range(PRODUCTS):
     product = rng.standard_normal((TRIALS, N, N)) @ product
-    log_vector[k] = np.log(np.linalg.norm(product[:, :, 0], axis=1))  # column 0: (M_k...M_1) e_1
+log_vector = np.log(np.linalg.norm(product[:, :, 0], axis=1))  # column 0 is P v for v = e_1
 log10_matrix = np.log10(np.linalg.norm(product, ord=2, axis=(1, 2)))  # largest singular value
 
 rate_theory = (math.log(2) + digamma(N / 2)) / 2
 offset = (digamma(N / 2) - digamma(0.5)) / 2  # E ln(||P|| / ||P v||) once P is nearly rank one
-rates = log_vector[-1] / PRODUCTS
+rates = log_vector / PRODUCTS
 error = rates.std(ddof=1) / math.sqrt(TRIALS)  # standard error of the mean over trials
 matrix_rate = log10_matrix.mean() * math.log(10) / PRODUCTS
 mean_theory = (PRODUCTS * rate_theory + offset) / math.log(10)

@@ -29,6 +29,6 @@ for g in GAINS:
     slope2 = 1 / np.cosh(np.sqrt(q) * z) ** 4           # tanh'(a)^2 = sech(a)^4 with a ~ N(0, q*)
     chi = g**2 * np.sum(density * slope2)                # mean growth of ||gradient||^2 per layer
     k = np.sum(density * slope2**2) / np.sum(density * slope2) ** 2  # E[tanh'^4] / E[tanh'^2]^2
-    exponent, correction = np.log(chi) / 2, -(3 * k - 1) / (4 * WIDTH)
-    print(f"g = {g:.3g}: q* = {q:.4f}, chi = {chi:.4f}, exponent ln(chi)/2 = {exponent:+.4f}, "
-          f"width-{WIDTH} correction -(3k-1)/(4n) = {correction:+.4f}")
+    exponent, correction = np.log(chi) / 2, -(3 * k - 1) / (4 * WIDTH)  # per layer, for norms
+    print(f"g = {g:.3g}: q* = {q:.4f}, chi = {chi:.4f}, ln(chi)/2 = {exponent:+.4f}, "
+          f"width-{WIDTH} correction = {correction:+.4f}")

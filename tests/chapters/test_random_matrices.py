@@ -48,6 +48,11 @@ def test_closed_forms() -> None:
     assert expected_log == pytest.approx(math.log(2) + digamma(2), abs=1e-4)
 
 
+def value_error(out: str) -> float:
+    """The standard error the snippet prints after +/-."""
+    return float(value(out, "measured: ln-norm growth per product").split("+/-")[1])
+
+
 def test_d2l_experiment() -> None:
     out, text = output("causes/random_matrices.py"), page(PAGE)
     k, trials, n = 100, 1000, 4
@@ -67,7 +72,9 @@ def test_d2l_experiment() -> None:
     assert value(out, "theory: mean log10 ||product||_2") == f"{mean_log10:.2f}" == "24.75"
     se_log10 = math.sqrt(var_matrix) / math.log(10) / math.sqrt(trials)
     assert number(out, "measured: mean log10 ||product||_2") == pytest.approx(mean_log10, abs=4 * se_log10)
-    assert number(out, f"measured: ln||product||_2 / {k}") == pytest.approx(lam + offset / k, abs=4 * se_log10 * math.log(10) / k)
+    matrix_rate = number(out, f"measured: ln||product||_2 / {k}")
+    assert matrix_rate == pytest.approx(lam + offset / k, abs=4 * se_log10 * math.log(10) / k)
+    assert abs(matrix_rate - measured - offset / k) < value_error(out)  # "to within the standard error"
     sd = math.sqrt(var_matrix) / math.log(10)
     assert number(out, "measured: sd of log10 ||product||_2") == pytest.approx(sd, rel=4 / math.sqrt(2 * (trials - 1)))
     low, high = (float(s) for s in value(out, "measured: smallest, largest log10 ||product||_2").split(","))
@@ -76,6 +83,7 @@ def test_d2l_experiment() -> None:
     for quoted in ["0.5580", "0.5574", "0.0012", "0.5692", "1.193", "24.75", "24.72", "1.64", "19.6", "29.6"]:
         assert quoted in text, quoted
     assert f"{offset / math.log(10):.2f}" == "0.52" and "0.52" in text
+    assert f"{math.exp(lam):.2f}" == "1.75" and r"e^{0.558} \approx 1.75" in text
     assert f"{trigamma(2):.4f}" == "0.6449" and "0.6449" in text
 
 
@@ -120,6 +128,7 @@ def test_width_sweep() -> None:
         se = math.sqrt(trigamma(n / 2) / 4 / samples)
         assert measured == pytest.approx(expected, abs=4 * se)
         assert error == pytest.approx(se, rel=0.3)
+        assert abs(measured - expected) < 2.5 * error  # "every width agrees within about two standard errors"
     line4 = value(out, "n =  4")
     line64 = value(out, "n = 64")
     for quoted in re.findall(r"\d+\.\d+", line4) + re.findall(r"\d+\.\d+", line64):
