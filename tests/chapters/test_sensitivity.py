@@ -81,8 +81,6 @@ def test_mean_field_fixed_point_and_chi() -> None:
     assert f"{fixed_point(2.0):.4f}" == "2.1215"
     for quoted in ["0.5493", "0.2231", "0.0039", "0.0079", "0.0103"]:
         assert quoted in text, quoted
-    # nn.Linear's default U(-1/sqrt(n), 1/sqrt(n)) has variance 1/(3n): g = 1/sqrt(3).
-    assert (2 / math.sqrt(128)) ** 2 / 12 * 128 == pytest.approx(1 / 3)
 
 
 def predicted_exponent(g: float, width: int, depth: int, burn_in: int) -> tuple[float, float]:
