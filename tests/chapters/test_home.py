@@ -25,3 +25,11 @@ def test_page_quotes_theory_and_measurement() -> None:
     for gain in (1.25, 0.8):  # the measured values themselves are checked against theory above
         printed = value(out, f"gain {gain}: gradient norm at layer 1 / at layer 50")
         assert printed in text, f"the page should quote the measured {printed}"
+
+
+def test_triage_quotes_float16_and_its_overflow_depth() -> None:
+    import numpy as np  # noqa: PLC0415
+
+    largest = float(np.finfo(np.float16).max)
+    assert f"{largest:,.0f}" == "65,504" and "65,504" in page("index.md")
+    assert math.floor(math.log(largest) / math.log(2.34)) + 1 == 14 and "14 factors of 2.34" in page("index.md")
