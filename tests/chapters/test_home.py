@@ -5,17 +5,16 @@ far below log(2), so the measurement must land within a factor of 2 of the theor
 
 import math
 
+import numpy as np
 import pytest
 from support import number, output, page, value
 
 LAYERS = 49  # from layer 50 back to layer 1
 
-
 @pytest.mark.parametrize("gain", [0.8, 1.0, 1.25])
 def test_gradient_ratio_follows_gain_to_the_depth(gain: float) -> None:
     measured = number(output("home/whole_problem.py"), f"gain {gain}: gradient norm at layer 1 / at layer 50")
     assert abs(math.log(measured / gain**LAYERS)) < math.log(2)
-
 
 def test_page_quotes_theory_and_measurement() -> None:
     text = page("index.md")
@@ -26,9 +25,7 @@ def test_page_quotes_theory_and_measurement() -> None:
         printed = value(out, f"gain {gain}: gradient norm at layer 1 / at layer 50")
         assert printed in text, f"the page should quote the measured {printed}"
 
-
 def test_triage_quotes_float16_and_its_overflow_depth() -> None:
-    import numpy as np  # noqa: PLC0415
 
     largest = float(np.finfo(np.float16).max)
     assert f"{largest:,.0f}" == "65,504" and "65,504" in page("index.md")
