@@ -13,6 +13,7 @@ import argparse
 import ast
 import faulthandler
 import hashlib
+import itertools
 import os
 import re
 import shutil
@@ -187,17 +188,18 @@ def run_all(
     todo = list(discover() if names is None else names)
     results: dict[str, Result] = {}
     errors: list[SnippetError] = []
+    finished = itertools.count(1)  # next() on a count is atomic: progress numbers never repeat
 
     def task(name: str) -> None:
         try:
             result = run_one(name, timeout)
         except SnippetError as error:
             errors.append(error)
-            report(f"[{len(results) + len(errors)}/{len(todo)}] {name} FAILED")
+            report(f"[{next(finished)}/{len(todo)}] {name} FAILED")
             return
         results[name] = result
         took = "cached" if result.cached else f"{result.seconds:.1f} s"
-        report(f"[{len(results) + len(errors)}/{len(todo)}] {name} {took}")
+        report(f"[{next(finished)}/{len(todo)}] {name} {took}")
 
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         list(pool.map(task, todo))
