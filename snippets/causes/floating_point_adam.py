@@ -1,4 +1,4 @@
-"""Adam's first step in float16: epsilon = 1e-8 rounds to 0, so a zero gradient gives 0 / 0 = NaN."""
+"""Adam's first step in float16: eps = 1e-8 rounds to 0, and a zero gradient gives 0 / 0 = NaN."""
 import numpy as np
 
 LEARNING_RATE = 1e-3
@@ -18,4 +18,5 @@ for dtype in [np.float16, np.float32]:
         step = dtype(LEARNING_RATE) * m_hat / (np.sqrt(v_hat) + dtype(EPS))
         weights = np.ones(len(GRADIENTS), dtype=dtype) - step
     for grad, vi, s, w in zip(GRADIENTS, v, step, weights):
-        print(f"{dtype.__name__}, gradient {grad:g}: v = {vi:.3g}, step = {s:.4g}, new weight = {w:.4g}")
+        print(f"{dtype.__name__}, gradient {grad:g}: "
+              f"v = {vi:.3g}, step = {s:.4g}, new weight = {w:.4g}")

@@ -1,4 +1,4 @@
-"""torch.optim.Adam on float16 parameters, and the loss scaler PyTorch provides for float16 training."""
+"""torch.optim.Adam on float16 parameters, and PyTorch's loss scaler for float16 training."""
 import torch
 
 GRADIENTS = [0.0, 1e-4, 1e-2]  # one parameter each
@@ -18,3 +18,10 @@ print(f"GradScaler initial scale = {scaler.get_scale():g}")
 print(f"GradScaler growth factor = {scaler.get_growth_factor():g}")
 print(f"GradScaler backoff factor = {scaler.get_backoff_factor():g}")
 print(f"GradScaler growth interval = {scaler.get_growth_interval()}")
+
+weight = torch.nn.Parameter(torch.ones(1))  # one step whose gradient is inf
+optimizer = torch.optim.SGD([weight], lr=0.1)
+scaler.scale((weight * float("inf")).sum()).backward()
+scaler.step(optimizer)  # skipped: the gradient is not finite
+scaler.update()  # and the scale backs off
+print(f"after an inf gradient: weight = {weight.item():g}, scale = {scaler.get_scale():g}")

@@ -1,4 +1,4 @@
-"""The same four formats as PyTorch describes them: torch.finfo, plus the first number above zero."""
+"""The same four formats as PyTorch describes them: torch.finfo, and the first number above 0."""
 import torch
 
 DTYPES = [torch.float16, torch.bfloat16, torch.float32, torch.float64]

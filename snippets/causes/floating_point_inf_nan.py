@@ -3,6 +3,11 @@ import numpy as np
 
 LARGEST = np.finfo(np.float16).max  # 65504
 
+
+def relu(x):
+    return np.maximum(x, 0)
+
+
 with np.errstate(over="ignore", invalid="ignore"):
     inf = np.float16(LARGEST) * np.float16(2)
     print(f"65504 * 2 in float16 = {inf}")
@@ -12,5 +17,5 @@ with np.errstate(over="ignore", invalid="ignore"):
     print(f"0 * inf = {np.float16(0) * inf}")
     print(f"inf / inf = {inf / inf}")
     nan = inf - inf
-    print(f"relu(inf) = {np.maximum(inf, 0)}, relu(-inf) = {np.maximum(-inf, 0)}, relu(nan) = {np.maximum(nan, 0)}")
+    print(f"relu(inf) = {relu(inf)}, relu(-inf) = {relu(-inf)}, relu(nan) = {relu(nan)}")
     print(f"nan == nan: {nan == nan}")  # the one value not equal to itself

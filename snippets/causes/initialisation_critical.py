@@ -41,7 +41,8 @@ for name, theory, why in [("tanh", 1.0, "infinitely deep"), ("relu", 2**0.5, "an
         fb = log_ratio(name, b)
     print(f"{name}: critical gain (ratio = 1) = {b:.3f}")
     for gain in [1.0, 5 / 3]:
-        print(f"{name}: gradient ratio layer 1 / layer 50 at gain {gain:.2f} = {np.exp(log_ratio(name, gain)):.3g}")
+        ratio = np.exp(log_ratio(name, gain))
+        print(f"{name}: gradient ratio layer 1 / layer 50 at gain {gain:.2f} = {ratio:.3g}")
     ax.plot(GAINS, curve / np.log(10), label=f"{name}: simulated, crosses 1 at g = {b:.3f}")
     ax.plot([b], [0], "o", color=ax.lines[-1].get_color())
     ax.axvline(theory, color=ax.lines[-1].get_color(), linestyle=":", linewidth=1.2,

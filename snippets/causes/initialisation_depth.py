@@ -6,7 +6,7 @@ WIDTH = 256
 DEPTH = 50
 BATCH = 16
 SEED = 0
-GAINS = {"tanh": [0.8, 1.0, 1.2, 5 / 3], "relu": [1.0, 1.2, 2**0.5, 5 / 3]}  # weight std = gain / sqrt(WIDTH)
+GAINS = {"tanh": [0.8, 1.0, 1.2, 5 / 3], "relu": [1.0, 1.2, 2**0.5, 5 / 3]}  # std = gain / sqrt(n)
 ACTIVATIONS = {  # h -> (activation, its slope)
     "tanh": lambda h: (np.tanh(h), 1 - np.tanh(h) ** 2),
     "relu": lambda h: (np.maximum(h, 0), (h > 0).astype(float)),

@@ -1,4 +1,4 @@
-"""Glorot and Bengio's experiment: 5 tanh layers, standard versus normalised uniform initialisation."""
+"""Glorot and Bengio's experiment: 5 tanh layers, standard versus normalised initialisation."""
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -18,7 +18,8 @@ labels = rng.integers(CLASSES, size=BATCH)
 sizes = [WIDTH] * (LAYERS + 1) + [CLASSES]
 fig, axes = plt.subplots(2, 2, figsize=(9, 7), sharex="row", layout="constrained")
 for col, (name, half_width) in enumerate(INITS.items()):
-    ws = [rng.uniform(-1, 1, (n_out, n_in)) * half_width(n_in, n_out) for n_in, n_out in zip(sizes, sizes[1:])]
+    ws = [rng.uniform(-1, 1, (n_out, n_in)) * half_width(n_in, n_out)
+          for n_in, n_out in zip(sizes, sizes[1:])]
     x, acts = x0, []
     for w in ws[:-1]:
         x = np.tanh(w @ x)
@@ -33,8 +34,9 @@ for col, (name, half_width) in enumerate(INITS.items()):
     print(f"{name}: activation std by layer = " + " ".join(f"{a.std():.3f}" for a in acts))
     print(f"{name}: gradient std by layer   = " + " ".join(f"{g.std():.2e}" for g in grads))
     for layer, (a, g) in enumerate(zip(acts, grads), start=1):
-        axes[0, col].hist(a.ravel(), bins=80, range=(-1, 1), histtype="step", label=f"layer {layer}")
-        axes[1, col].hist(g.ravel(), bins=80, range=(-0.15, 0.15), histtype="step", label=f"layer {layer}")
+        axes[0, col].hist(a.ravel(), bins=80, range=(-1, 1), histtype="step",
+                          label=f"layer {layer}")
+        axes[1, col].hist(g.ravel(), bins=80, range=(-0.15, 0.15), histtype="step")
     axes[0, col].set_title(f"{name}: activations tanh(h)")
     axes[1, col].set_title(f"{name}: gradients d(loss)/d(h)")
     axes[0, col].set_xlabel("activation value")

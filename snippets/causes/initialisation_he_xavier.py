@@ -1,4 +1,4 @@
-"""A 30-layer ReLU stack with Xavier (Var = 1/n) and He (Var = 2/n) weights: the same draws, two scales."""
+"""A 30-layer ReLU stack, Xavier (Var = 1/n) against He (Var = 2/n): the same draws, two scales."""
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -27,10 +27,12 @@ print(f"log2(Xavier / He) at layer 30 = {np.log2(xavier[-1] / he[-1]):.6f}")
 
 layers = np.arange(1, DEPTH + 1)
 fig, ax = plt.subplots()
-ax.plot(layers, np.log2(he) - layers / 2, color="0.5", linewidth=8, alpha=0.4, label="He curve × 2^(-l/2)")
+ax.plot(layers, np.log2(he) - layers / 2, color="0.5", linewidth=8, alpha=0.4,
+        label="He curve × 2^(-l/2)")
 for name, s in stds.items():
     ax.plot(layers, np.log2(s), "o-", markersize=3, label=name)
-ax.annotate("2^-15 of He", (DEPTH, np.log2(xavier[-1])), xytext=(-150, 0), textcoords="offset points",
+ax.annotate("2^-15 of He", (DEPTH, np.log2(xavier[-1])), xytext=(-150, 15),
+            textcoords="offset points",
             arrowprops={"arrowstyle": "->", "color": "0.5"})
 ax.set_xlabel("layer l")
 ax.set_ylabel("log2 std of pre-activations h_l")
