@@ -27,3 +27,10 @@ def test_all_point_seven_matrix_spectral_radius() -> None:
     for n in range(1, 9):  # the all-0.7 matrix is 0.7 * ones, whose eigenvalues are n (once) and 0
         assert abs(max(abs(np.linalg.eigvals(np.full((n, n), 0.7)))) - 0.7 * n) < 1e-12
     assert r"spectral radius \(0.7 n\)" in page(PAGE)
+
+
+def test_adam_epsilon_is_below_float16s_smallest_positive_value() -> None:
+    smallest = 2.0**-24  # float16: 10 fraction bits, smallest exponent -14, so 2^(-14-10)
+    assert np.float16(smallest) > 0 and np.float16(smallest / 2) == 0  # ties round to even: to 0
+    assert 1e-8 < smallest / 2 and np.float16(1e-8) == 0
+    assert f"{smallest:.2e}" == "5.96e-08" and r"2^{-24} \approx 5.96 \times 10^{-8}" in page(PAGE)
