@@ -252,15 +252,15 @@ def train(model: MLP | RNN, task: Task, optimizer: SGD | Adam, steps: int, seed:
     return history
 
 
-def mlp_patient(init_scale: float = 2.0, lr: float = 0.01, seed: int = 0, dtype: type = np.float32) -> dict[str, Any]:
+def mlp_patient(init_scale: float = 2.0, lr: float = 1e-3, seed: int = 0, dtype: type = np.float32) -> dict[str, Any]:
     """Patient 1: 10 hidden ReLU layers of width 32 on regression_task, weights of standard deviation
     init_scale / sqrt(fan_in) (He's is sqrt(2) = 1.41), plain SGD, batches of 32, float32.
-    Use it as gradlab.train(**gradlab.mlp_patient(), clip_norm=...) or change one setting at a time."""
+    Use it as gradlab.train(**gradlab.mlp_patient(), clip_norm=...), or change one setting at a time."""
     return dict(model=MLP([8] + [32] * 10 + [1], "relu", init_scale, seed, dtype), task=regression_task(),
                 optimizer=SGD(lr), steps=300, seed=seed, batch=32)
 
 
-def rnn_patient(init_scale: float = 2.0, lr: float = 0.05, seed: int = 0, dtype: type = np.float32) -> dict[str, Any]:
+def rnn_patient(init_scale: float = 2.5, lr: float = 0.05, seed: int = 0, dtype: type = np.float32) -> dict[str, Any]:
     """Patient 2: a tanh RNN with 32 hidden units on the adding problem with sequences of 60 steps,
     recurrent weights of standard deviation init_scale / sqrt(32), plain SGD, batches of 32, float32."""
     return dict(model=RNN(2, 32, 1, init_scale, "last", seed, dtype), task=adding_task(),
