@@ -6,7 +6,7 @@ import numpy as np
 SCALES = [2**0.5, 1.5, 1.6, 1.7, 2.0]  # init_scale; He's is sqrt(2), patient 1 uses 2.0
 EARLY = 8  # steps drawn on the left
 
-fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
+fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4), layout="constrained")
 for colour, scale in enumerate(SCALES):
     history = gradlab.train(**gradlab.mlp_patient(init_scale=scale))  # lr 0.001, as patient 1
     loss = history.array("loss")

@@ -22,7 +22,7 @@ print("first inf or NaN = step {}, {} {}".format(*history.first_nonfinite))
 print("first NaN        = step {}, {} {}".format(*history.first_nan))
 print(f"init_scale {CALM_SCALE}: mean loss over steps 100-199 = {np.mean(calm.loss[100:]):.3f}")
 
-fig, axes = plt.subplots(3, 1, sharex=True, figsize=(7, 7))
+fig, axes = plt.subplots(3, 1, sharex=True, figsize=(7, 7), layout="constrained")
 axes[0].semilogy(calm.loss[:len(loss)], color="0.6", label=f"init_scale {CALM_SCALE}")
 axes[0].semilogy(loss, color="C0", label="patient 2 (init_scale 2.5)")
 axes[0].axhline(BASELINE, color="0.5", linestyle="--")

@@ -15,7 +15,7 @@ def nudged(run, seed):
     return run
 
 
-fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
+fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4), layout="constrained")
 for patient in [gradlab.mlp_patient, gradlab.rnn_patient]:
     runs = [gradlab.train(**(patient() if n == 0 else nudged(patient(), SEED + n))) for n in range(NUDGES + 1)]
     print(f"{patient.__name__}: first NaN at steps {[h.first_nan[0] for h in runs]} (unnudged first)")
