@@ -12,7 +12,8 @@ fig, axes = plt.subplots(1, 2, figsize=(10, 4), sharey=True, layout="constrained
 norm = LogNorm(1e-8, 1e8)
 for ax, (name, history) in zip(axes, runs.items()):
     signal = history.array("signal")[:STEPS].T  # rows: time step t = 1..60; columns: training step
-    print(f"{name}: |dL/dh_1| / |dL/dh_60| at step 0 = {signal[0, 0] / signal[-1, 0]:.2g}")
+    ratio = signal[0] / signal[-1]
+    print(f"{name}: |dL/dh_1| / |dL/dh_60| at step 0 = {ratio[0]:.2g}, at step 59 = {ratio[-1]:.2g}")
     image = ax.imshow(np.ma.masked_equal(signal, 0.0), norm=norm, origin="lower", aspect="auto",
                       interpolation="nearest", extent=(-0.5, signal.shape[1] - 0.5, 0.5, 60.5),
                       cmap=plt.get_cmap("viridis").with_extremes(bad="0.5"))

@@ -7,14 +7,18 @@ FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 largest = []  # per step: the largest |activation| of each layer in that step's forward pass
 record = lambda step, model, grads: largest.append([np.max(np.abs(h)) for _, h in model.activations()])
-history = gradlab.train(**gradlab.mlp_patient(), callback=record)  # init_scale 2.0, lr 0.001, float32
+run = gradlab.mlp_patient()  # init_scale 2.0, lr 0.001, float32
+weights = np.sqrt(sum(np.sum(w.astype(float) ** 2) for w in run["model"].params.values()))
+history = gradlab.train(**run, callback=record)
 
 for step, loss in enumerate(history.loss):
     print(f"step {step}: loss = {loss:.3g}, gradient norm = {history.total_grad_norm[step]:.3g}")
-print("first inf or NaN = step {}, {} {}".format(*history.first_nonfinite))
-print("first NaN        = step {}, {} {}".format(*history.first_nan))
+for label, (step, quantity, where) in [("first inf or NaN", history.first_nonfinite), ("first NaN", history.first_nan)]:
+    print(f"{label} = step {step}, {quantity}" + (f", {where}" if where != quantity else ""))
+print(f"step 0: |update| = {run['optimizer'].lr * history.total_grad_norm[0]:.3g}, |all weights| = {weights:.3g}")
 print(f"largest |activation| at step 1, layer 1 = {largest[1][0]:.3g}")
 print(f"largest |activation| at step 1, output  = {largest[1][-1]:.3g}")
+print(f"step 2: growth of the largest activation per layer, layers 1-4 = {(largest[2][3] / largest[2][0]) ** (1 / 3):.1e}")
 
 fig, ax = plt.subplots()
 layers = np.arange(1, len(largest[0]) + 1)

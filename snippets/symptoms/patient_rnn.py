@@ -7,7 +7,9 @@ BASELINE = 1 / 6  # loss of always predicting the mean target: the variance of a
 HIDDEN, LEARNING_RATE = 32, 0.05  # as in gradlab.rnn_patient
 CALM_SCALE, CALM_STEPS = 1.0, 200  # the same RNN with recurrent weights 2.5 times smaller
 
-history = gradlab.train(**gradlab.rnn_patient())  # init_scale 2.5
+run = gradlab.rnn_patient()  # init_scale 2.5
+print(f"spectral radius of W at step 0 = {np.max(np.abs(np.linalg.eigvals(run['model'].params['W']))):.2f}")
+history = gradlab.train(**run)
 calm = gradlab.train(**{**gradlab.rnn_patient(init_scale=CALM_SCALE), "steps": CALM_STEPS})
 loss, grad = history.array("loss"), history.array("total_grad_norm")
 names = history.names
@@ -18,8 +20,8 @@ print(f"step 0: update / weight for W = {ratio[0, names.index('W')]:.2g}")
 growth = np.exp(np.mean(np.diff(np.log(loss[20:history.first_nonfinite[0]]))))
 print(f"loss growth per step, step 20 to the first inf = {growth:.3f}")
 print(f"theory, every unit saturated: (1 - 2 lr (hidden + 1))^2 = {(1 - 2 * LEARNING_RATE * (HIDDEN + 1))**2:.3f}")
-print("first inf or NaN = step {}, {} {}".format(*history.first_nonfinite))
-print("first NaN        = step {}, {} {}".format(*history.first_nan))
+for label, (step, quantity, where) in [("first inf or NaN", history.first_nonfinite), ("first NaN", history.first_nan)]:
+    print(f"{label} = step {step}, {quantity}" + (f", {where}" if where != quantity else ""))
 print(f"init_scale {CALM_SCALE}: mean loss over steps 100-199 = {np.mean(calm.loss[100:]):.3f}")
 
 fig, axes = plt.subplots(3, 1, sharex=True, figsize=(7, 7), layout="constrained")

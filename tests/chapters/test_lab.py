@@ -146,7 +146,7 @@ def test_overflow_is_recorded_not_raised() -> None:
     model.params["W1"][...] = 1e30
     task = gradlab.Task(np.array([[1e10]]), np.array([[0.0]]))
     history = gradlab.train(model, task, gradlab.SGD(0.1), steps=5, batch=None)
-    assert history.first_nonfinite == (0, "activation", "h1")
+    assert history.first_nonfinite == (0, "activation", "layer 1")
     assert history.first_nan is not None and history.first_nan[0] <= 1
     assert math.isnan(history.loss[-1]) and len(history.loss) <= 2
 
