@@ -1,9 +1,9 @@
-"""Test the folk sign "gradients above 1.0 for every node and layer" by rescaling the loss by a power of 2."""
+"""Test the folk sign "gradients above 1.0 in every node and layer": rescale the loss by 2^16."""
 import gradlab
 import matplotlib.pyplot as plt
 import numpy as np
 
-LOSS_SCALE = 2.0**16  # what mixed-precision loss scaling uses; a power of 2, so rescaling is exact
+LOSS_SCALE = 2.0**16  # as in mixed-precision loss scaling; a power of 2, so rescaling is exact
 CASES = {  # name: (init_scale, loss multiplier); the learning rate is divided by the multiplier
     "He's scale": (2**0.5, 1.0),
     "He's scale, loss x 2^16": (2**0.5, LOSS_SCALE),
@@ -15,24 +15,26 @@ smallest, shares, ratios, losses = {}, {}, {}, {}
 for name, (scale, multiplier) in CASES.items():
     entries = []
 
-    def rescale(step, model, grads):  # the gradient of (multiplier x loss) is multiplier x gradient
+    def rescale(step, model, grads):  # the gradient of (multiplier x loss)
         for g in grads.values():
             g *= multiplier
         if step == 0:
-            entries.extend(np.concatenate([g.ravel() for n, g in grads.items() if n.startswith("W")]))
+            entries.extend(np.concatenate([g.ravel() for n, g in grads.items() if n[0] == "W"]))
 
-    run = gradlab.mlp_patient(init_scale=scale, lr=1e-3 / multiplier)
-    history = gradlab.train(**run, callback=rescale)
-    norms = [n for n, name_ in zip(history.grad_norm[0], history.names) if name_.startswith("W")]
-    smallest[name] = min(norms)
+    history = gradlab.train(**gradlab.mlp_patient(init_scale=scale, lr=1e-3 / multiplier),
+                            callback=rescale)
+    smallest[name] = min(g for g, n in zip(history.grad_norm[0], history.names) if n[0] == "W")
     shares[name] = np.mean(np.abs(entries) > 1)
     ratios[name] = np.nanmax(history.update_ratio[0])
     losses[name] = history.array("loss")
-    ending = f"NaN at step {history.first_nan[0]}" if history.first_nan else f"loss at step 299 = {losses[name][-1]:.3g}"
-    print(f"{name}: smallest layer |dL/dW| = {smallest[name]:.3g}, entries above 1 = {shares[name]:.0%}, "
-          f"largest update / weight = {ratios[name]:.2g}, {ending}")
+    ending = (f"NaN at step {history.first_nan[0]}" if history.first_nan
+              else f"loss at step 299 = {losses[name][-1]:.3g}")
+    print(f"{name}: smallest layer |dL/dW| = {smallest[name]:.3g}, "
+          f"entries above 1 = {shares[name]:.0%}, largest update / weight = {ratios[name]:.2g}, "
+          f"{ending}")
 for a, b in [("He's scale", "He's scale, loss x 2^16"), ("patient 1", "patient 1, loss x 2^-16")]:
-    print(f"{b}: same loss as {a} at every step = {np.array_equal(losses[a], losses[b], equal_nan=True)}")
+    same = np.array_equal(losses[a], losses[b], equal_nan=True)
+    print(f"same loss at every step, {a} and {b} = {same}")
 
 fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4), sharey=True, layout="constrained")
 colours = ["C0", "C0", "C3", "C3"]

@@ -1,4 +1,4 @@
-"""Per-layer gradient norms in PyTorch: parameter gradients from .grad, the backpropagated signal from hooks."""
+"""Per-layer gradients in PyTorch: parameter gradients in .grad, the signal through tensor hooks."""
 import torch
 
 SEED = 0
@@ -22,8 +22,9 @@ for scale in SCALES:
         h = torch.relu(z) if layer < len(linears) else z
     torch.mean((h - y) ** 2).backward()
     weight_grads = [linear.weight.grad.norm().item() for linear in linears]
-    total = torch.nn.utils.get_total_norm([p.grad for linear in linears for p in linear.parameters()])
+    total = torch.nn.utils.get_total_norm([p.grad for m in linears for p in m.parameters()])
     growth = (signal[1] / signal[10]) ** (1 / 9)  # per layer, from hidden layer 10 down to 1
     print(f"init_scale {scale:.2f}: signal grows by {growth:.3f} per layer towards the input "
-          f"(theory {scale / 2**0.5:.3f}); |dL/dW| from {min(weight_grads):.3g} to {max(weight_grads):.3g}; "
-          f"total norm {total:.3g}")
+          f"(theory {scale / 2**0.5:.3f})")
+    print(f"init_scale {scale:.2f}: |dL/dW| from {min(weight_grads):.3g} to "
+          f"{max(weight_grads):.3g}, total norm {total:.3g}")

@@ -1,4 +1,4 @@
-"""One knob, the initial weight scale: from a clean run, to wild swings, to NaN within three steps."""
+"""One knob, the initial weight scale: from a clean run to wild swings to NaN within three steps."""
 import gradlab
 import matplotlib.pyplot as plt
 import numpy as np
@@ -11,10 +11,12 @@ for colour, scale in enumerate(SCALES):
     history = gradlab.train(**gradlab.mlp_patient(init_scale=scale))  # lr 0.001, as patient 1
     loss = history.array("loss")
     peak = int(np.nanargmax(np.where(np.isfinite(loss), loss, np.nan)))
-    ending = (f"NaN at step {history.first_nan[0]}" if history.first_nan
-              else f"mean loss over steps 280-299 = {np.mean(loss[280:]):.3g}")
-    print(f"init_scale {scale:.2f}: loss at step 0 = {loss[0]:.3g}, largest = {loss[peak]:.3g} "
-          f"at step {peak}, {ending}")
+    if history.first_nan:
+        ending = f"NaN at step {history.first_nan[0]}"
+    else:
+        ending = f"mean loss over steps 280-299 = {np.mean(loss[280:]):.3g}"
+    print(f"init_scale {scale:.2f}: loss at step 0 = {loss[0]:.3g}, "
+          f"largest = {loss[peak]:.3g} at step {peak}, {ending}")
     label = f"init_scale {scale:.2f}"
     left.semilogy(loss[:EARLY], "o-", markersize=4, color=f"C{colour}", label=label)
     if history.first_nan:

@@ -30,15 +30,17 @@ def worst_relative_error(model, x, target):
 
 
 rng = np.random.default_rng(SEED)
-models = {
+models = {  # name: (model, input shape, target shape)
     "MLP, tanh, 4 layers": (gradlab.MLP([3, 6, 6, 6, 2], "tanh", 1.5, SEED), (5, 3), (5, 2)),
     "MLP, relu, 4 layers": (gradlab.MLP([3, 6, 6, 6, 2], "relu", 1.5, SEED), (5, 3), (5, 2)),
-    "RNN, 12 steps, readout at the end": (gradlab.RNN(2, 5, 1, 1.5, "last", SEED), (4, 12, 2), (4, 1)),
-    "RNN, 12 steps, readout every step": (gradlab.RNN(2, 5, 1, 1.5, "every", SEED), (4, 12, 2), (4, 12, 1)),
+    "RNN, 12 steps, readout at the end": (gradlab.RNN(2, 5, 1, 1.5, "last", SEED),
+                                          (4, 12, 2), (4, 1)),
+    "RNN, 12 steps, readout every step": (gradlab.RNN(2, 5, 1, 1.5, "every", SEED),
+                                          (4, 12, 2), (4, 12, 1)),
 }
 for name, (model, x_shape, y_shape) in models.items():
-    for key, w in model.params.items():  # random biases: a zero row would put ReLU exactly on its kink
-        if key in ("b", "c") or key.startswith("b"):
+    for key, w in model.params.items():  # random biases, so that no ReLU input sits on the kink
+        if key[0] in "bc":
             w += 0.5 * rng.standard_normal(w.shape)
     error = worst_relative_error(model, rng.standard_normal(x_shape), rng.standard_normal(y_shape))
     print(f"{name}: worst relative error = {error:.1e}")

@@ -4,7 +4,7 @@ import torch
 SEED = 0
 WIDTHS = [8] + [32] * 10 + [1]  # ten hidden ReLU layers of 32 units
 INIT_SCALE = 2.0  # weights ~ N(0, INIT_SCALE^2 / fan_in); He's scale is sqrt(2)
-LEARNING_RATE = 0.01
+LEARNING_RATE = 0.001
 BATCH = 32
 
 torch.manual_seed(SEED)
@@ -19,26 +19,27 @@ for n_in, n_out in zip(WIDTHS[:-1], WIDTHS[1:]):
 model = torch.nn.Sequential(*layers[:-1])  # no ReLU after the output layer
 optimizer = torch.optim.SGD(model.parameters(), lr=LEARNING_RATE)
 
-first_bad = []  # (step, layer, what) for every layer output that is not finite
+bad = []  # (step, where, "inf" or "NaN") for every layer output or loss that is not finite
+step = 0
 
 
-def check(module, inputs, output, name):
-    if not torch.isfinite(output).all():
-        first_bad.append((step, name, "NaN" if output.isnan().any() else "inf"))
+def check(where, value):
+    if not torch.isfinite(value).all():
+        bad.append((step, where, "NaN" if value.isnan().any() else "inf"))
 
 
-for index, module in enumerate(model):
-    if isinstance(module, torch.nn.Linear):
-        module.register_forward_hook(lambda m, i, o, name=f"linear {index // 2 + 1}": check(m, i, o, name))
+for number, linear in enumerate(model[::2], start=1):
+    linear.register_forward_hook(lambda m, i, out, name=f"linear {number}": check(name, out))
 
 for step in range(20):
     batch = torch.randperm(256)[:BATCH]
     loss = torch.mean((model(x[batch]) - y[batch]) ** 2)
+    check("loss", loss)
     print(f"step {step}: loss = {loss.item():.3g}")
-    if first_bad or not torch.isfinite(loss):
+    if loss.isnan():
         break
     optimizer.zero_grad()
     loss.backward()
     optimizer.step()
-print("first non-finite output = step {}, {} ({})".format(*first_bad[0]))
-print("first NaN output        = step {}, {} ({})".format(*next(b for b in first_bad if b[2] == "NaN")))
+print("first non-finite = step {}, {} ({})".format(*bad[0]))
+print("first NaN        = step {}, {} ({})".format(*[b for b in bad if b[2] == "NaN"][0]))
