@@ -199,14 +199,15 @@ class History:
     def array(self, name: str) -> np.ndarray:
         return np.array(getattr(self, name), dtype=float)
 
-
-def first_bad(test: Callable[[np.ndarray], bool], stages: list[tuple[str, Any]]) -> tuple[str, str] | None:
-    """The first (quantity, where) whose value fails `test`, in the order the stages list them."""
-    for quantity, pairs in stages:
-        for where, value in pairs:
-            if test(np.asarray(value)):
-                return quantity, where
-    return None
+    def check(self, step: int, stages: list[tuple[str, Any]]) -> None:
+        """Note the first inf or NaN and the first NaN; stages are (quantity, [(where, value), ...])."""
+        for quantity, pairs in stages:
+            for where, value in pairs:
+                value = np.asarray(value)
+                if self.first_nonfinite is None and not np.isfinite(value).all():
+                    self.first_nonfinite = (step, quantity, where)
+                if self.first_nan is None and np.isnan(value).any():
+                    self.first_nan = (step, quantity, where)
 
 
 def train(model: MLP | RNN, task: Task, optimizer: SGD | Adam, steps: int, seed: int = 0,
@@ -214,8 +215,8 @@ def train(model: MLP | RNN, task: Task, optimizer: SGD | Adam, steps: int, seed:
           callback: Callable[[int, Any, Params], None] | None = None) -> History:
     """Mean-squared-error training. Each step: a random batch (all of the data if batch is None),
     forward, backward, callback(step, model, grads) (which may record, or change grads in place),
-    clipping by global norm if clip_norm is set, update. Records every step and never raises on inf or
-    NaN: it notes where the first of each appeared, and stops after the first step whose loss is NaN."""
+    clipping by global norm if clip_norm is set, update. Records every step and never raises on inf
+    or NaN: it notes where the first of each appeared, and stops after the first step whose loss is NaN."""
     rng = np.random.default_rng(seed)
     history = History()
     with np.errstate(all="ignore"):  # overflow is what we are here to watch
@@ -237,32 +238,32 @@ def train(model: MLP | RNN, task: Task, optimizer: SGD | Adam, steps: int, seed:
             history.loss.append(float(loss))
             history.grad_norm.append(norms)
             history.weight_norm.append(weights)
-            history.update_ratio.append([norm(updates[n]) / w if w > 0 else np.nan for n, w in zip(grads, weights)])
+            ratios = [norm(updates[name]) / w if w > 0 else np.nan for name, w in zip(grads, weights)]
+            history.update_ratio.append(ratios)
             history.total_grad_norm.append(total)
             history.signal.append(model.signal.copy())
             for name, u in updates.items():
                 model.params[name] = model.params[name] + u
-            stages = [("activation", model.activations()), ("loss", [("loss", loss)]), ("gradient", grads.items()),
-                      ("update", updates.items()), ("weight", model.params.items())]
-            if history.first_nonfinite is None and (bad := first_bad(lambda v: not np.isfinite(v).all(), stages)):
-                history.first_nonfinite = (step, *bad)
-            if history.first_nan is None and (bad := first_bad(lambda v: np.isnan(v).any(), stages)):
-                history.first_nan = (step, *bad)
+            history.check(step, [("activation", model.activations()), ("loss", [("loss", loss)]),
+                                 ("gradient", grads.items()), ("update", updates.items()),
+                                 ("weight", model.params.items())])
             if np.isnan(loss):
                 break
     return history
 
 
-def mlp_patient(init_scale: float = 2.0, lr: float = 1e-3, seed: int = 0, dtype: type = np.float32) -> dict[str, Any]:
+def mlp_patient(init_scale: float = 2.0, lr: float = 1e-3, seed: int = 0,
+                dtype: type = np.float32) -> dict[str, Any]:
     """Patient 1: 10 hidden ReLU layers of width 32 on regression_task, weights of standard deviation
     init_scale / sqrt(fan_in) (He's is sqrt(2) = 1.41), plain SGD, batches of 32, float32.
     Use it as gradlab.train(**gradlab.mlp_patient(), clip_norm=...), or change one setting at a time."""
-    return dict(model=MLP([8] + [32] * 10 + [1], "relu", init_scale, seed, dtype), task=regression_task(),
-                optimizer=SGD(lr), steps=300, seed=seed, batch=32)
+    model = MLP([8] + [32] * 10 + [1], "relu", init_scale, seed, dtype)
+    return dict(model=model, task=regression_task(), optimizer=SGD(lr), steps=300, seed=seed, batch=32)
 
 
-def rnn_patient(init_scale: float = 2.5, lr: float = 0.05, seed: int = 0, dtype: type = np.float32) -> dict[str, Any]:
+def rnn_patient(init_scale: float = 2.5, lr: float = 0.05, seed: int = 0,
+                dtype: type = np.float32) -> dict[str, Any]:
     """Patient 2: a tanh RNN with 32 hidden units on the adding problem with sequences of 60 steps,
     recurrent weights of standard deviation init_scale / sqrt(32), plain SGD, batches of 32, float32."""
-    return dict(model=RNN(2, 32, 1, init_scale, "last", seed, dtype), task=adding_task(),
-                optimizer=SGD(lr), steps=400, seed=seed, batch=32)
+    model = RNN(2, 32, 1, init_scale, "last", seed, dtype)
+    return dict(model=model, task=adding_task(), optimizer=SGD(lr), steps=400, seed=seed, batch=32)

@@ -4,6 +4,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 LOSS_SCALE = 2.0**16  # as in mixed-precision loss scaling; a power of 2, so rescaling is exact
+STEPS = 100
 CASES = {  # name: (init_scale, loss multiplier); the learning rate is divided by the multiplier
     "He's scale": (2**0.5, 1.0),
     "He's scale, loss x 2^16": (2**0.5, LOSS_SCALE),
@@ -21,14 +22,14 @@ for name, (scale, multiplier) in CASES.items():
         if step == 0:
             entries.extend(np.concatenate([g.ravel() for n, g in grads.items() if n[0] == "W"]))
 
-    history = gradlab.train(**gradlab.mlp_patient(init_scale=scale, lr=1e-3 / multiplier),
-                            callback=rescale)
+    run = gradlab.mlp_patient(init_scale=scale, lr=1e-3 / multiplier)
+    history = gradlab.train(**{**run, "steps": STEPS}, callback=rescale)
     smallest[name] = min(g for g, n in zip(history.grad_norm[0], history.names) if n[0] == "W")
     shares[name] = np.mean(np.abs(entries) > 1)
     ratios[name] = np.nanmax(history.update_ratio[0])
     losses[name] = history.array("loss")
     ending = (f"NaN at step {history.first_nan[0]}" if history.first_nan
-              else f"loss at step 299 = {losses[name][-1]:.3g}")
+              else f"loss at step {STEPS - 1} = {losses[name][-1]:.3g}")
     print(f"{name}: smallest layer |dL/dW| = {smallest[name]:.3g}, "
           f"entries above 1 = {shares[name]:.0%}, largest update / weight = {ratios[name]:.2g}, "
           f"{ending}")

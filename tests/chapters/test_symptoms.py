@@ -341,14 +341,14 @@ def test_patient2_overflow_order() -> None:
 
 def test_no_traction_baseline() -> None:
     """Predicting the mean of u1 + u2 (independent uniforms on [0, 1)) costs Var = 2/12 = 1/6. The calm
-    run's mean over 100 batches of 32 scatters around it by about sqrt(Var(e^2) / 3200) = 0.0035, with
+    run's mean over 50 batches of 32 scatters around it by about sqrt(Var(e^2) / 1600) = 0.005, with
     Var(e^2) = E e^4 - (E e^2)^2 = 1/15 - 1/36 for the triangular e on [-1, 1]; allow three of those."""
     baseline = 2 * Fraction(1, 12)
     var_e2 = Fraction(1, 15) - baseline**2
-    tolerance = 3 * math.sqrt(var_e2 / 3200)
-    printed = number(output("symptoms/patient_rnn.py"), "init_scale 1.0: mean loss over steps 100-199")
+    tolerance = 3 * math.sqrt(var_e2 / 1600)
+    printed = number(output("symptoms/patient_rnn.py"), "init_scale 1.0: mean loss over steps 50-99")
     assert abs(printed - float(baseline)) < tolerance
-    assert "0.166" in page(LOOKS) and f"{printed:.3f}" == "0.166"
+    assert f"{printed:.3f}" in prose(LOOKS)
     assert "\\frac{1}{6}" in page(LOOKS)
 
 
@@ -362,7 +362,7 @@ def test_sensitivity() -> None:
     out = output("symptoms/sensitivity.py")
     mlp_steps = [first_step(mlp_run(2.0, 10, nudge=n)["loss"], math.isnan) for n in range(4)]
     assert mlp_steps == [2, 2, 2, 2]
-    assert value(out, "mlp_patient: first NaN at steps") == "[2, 2, 2, 2, 2, 2] (unnudged first)"
+    assert value(out, "mlp_patient: first NaN at steps") == "[2, 2, 2, 2] (unnudged first)"
     rnn_steps = value(out, "rnn_patient: first NaN at steps")
     assert len(set(rnn_steps.split("]")[0].strip("[").split(","))) > 1  # "end at different steps"
     # Independently: nudge patient 2's weights here, one float32 step each, and compare step 1.
@@ -379,7 +379,7 @@ def test_sensitivity() -> None:
         _, g, _ = rnn_step(p, x[idx1], y[idx1])
         norms.append(math.sqrt(sum(float(np.sum(v.astype(float) ** 2)) for v in g.values())))
     assert max(norms) / min(norms) > 100  # "differ by orders of magnitude"
-    assert "Patient 1 reaches NaN at step 2 in all six runs" in prose(LOOKS)
+    assert "Patient 1 reaches NaN at step 2 in all four runs" in prose(LOOKS)
 
 
 # ---------------------------------------------------------------- measuring gradients
@@ -454,11 +454,11 @@ def test_update_ratios() -> None:
     out = output("symptoms/update_ratio.py")
     text = prose(MEASURING)
     for scale, label in [(HE, "He's scale"), (1.6, "init_scale 1.6"), (2.0, "patient 1")]:
-        ratios = np.array(mlp_run(scale)["ratio"])
+        ratios = np.array(mlp_run(scale, 100)["ratio"])
         expected = (f"median over layers and steps = {np.nanmedian(ratios):.2g}, largest at step 0 = "
                     f"{np.nanmax(ratios[0]):.2g}, at step 1 = {np.nanmax(ratios[1]):.2g}")
         assert value(out, f"MLP, {label}") == expected
-    he, s16, p = (np.array(mlp_run(s)["ratio"]) for s in [HE, 1.6, 2.0])
+    he, s16, p = (np.array(mlp_run(s, 100)["ratio"]) for s in [HE, 1.6, 2.0])
     for quoted in [f"{np.nanmax(p[0]):.2g}", f"{np.nanmax(p[1]):.2g}", f"{np.nanmax(s16[1]):.2g}", f"{np.nanmedian(he):.2g}"]:
         assert quoted in text, quoted
     calm = rnn_run(1.0, 1)
