@@ -21,6 +21,7 @@ for step, loss in enumerate(history.loss):
 for label, (step, quantity, where) in [("first inf or NaN", history.first_nonfinite),
                                        ("first NaN", history.first_nan)]:
     print(f"{label} = step {step}, {quantity}" + ("" if where == quantity else f" ({where})"))
+print(f"largest float32 = {FLOAT32_MAX:.2g}")
 update = run["optimizer"].lr * history.total_grad_norm[0]
 print(f"first update: |update| = {update:.3g}, |all weights| = {weights:.3g}")
 print(f"largest |activation| at step 1, layer 1 = {largest[1][0]:.3g}")

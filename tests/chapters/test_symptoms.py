@@ -174,6 +174,13 @@ def test_patient1_first_update_and_activations() -> None:
         assert quoted in text, quoted
 
 
+def test_float32_limit() -> None:
+    """float32 keeps 8 exponent bits and a 24-bit significand: its largest value is (2 - 2^-23) 2^127."""
+    largest = (2 - Fraction(1, 2**23)) * 2**127
+    assert value(output("symptoms/patient_mlp.py"), "largest float32") == f"{float(largest):.2g}" == "3.4e+38"
+    assert "3.4 \\times 10^{38}" in prose(LOOKS)
+
+
 def test_patient1_first_inf_is_layer_5_and_nan_layer_6() -> None:
     rec = mlp_run(2.0)
     largest = rec["largest"][2]
