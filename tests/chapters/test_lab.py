@@ -12,6 +12,7 @@ import pytest
 from support import page
 
 PAGE = "symptoms/lab.md"
+AUTOGRAD_TOLERANCE = 1e-12  # float64 backward passes that agree up to rounding
 
 
 def mse(out: np.ndarray, target: np.ndarray) -> float:
@@ -75,7 +76,7 @@ def test_mlp_backward_matches_torch_autograd(activation: str) -> None:
             h = torch.tanh(h) if activation == "tanh" else torch.relu(h)
     torch.mean((h - torch.tensor(target)) ** 2).backward()
     for name, tensor in weights.items():
-        assert relative(grads[name], tensor.grad.numpy()) < 1e-12, name
+        assert relative(grads[name], tensor.grad.numpy()) < AUTOGRAD_TOLERANCE, name
 
 
 @pytest.mark.parametrize("readout", ["last", "every"])
@@ -95,7 +96,7 @@ def test_rnn_backward_matches_torch_autograd(readout: str) -> None:
     prediction = (h if readout == "last" else torch.stack(states, dim=1)) @ p["V"] + p["c"]
     torch.mean((prediction - torch.tensor(target)) ** 2).backward()
     for name, tensor in p.items():
-        assert relative(grads[name], tensor.grad.numpy()) < 1e-12, name
+        assert relative(grads[name], tensor.grad.numpy()) < AUTOGRAD_TOLERANCE, name
 
 
 def test_initial_scales() -> None:
@@ -153,6 +154,7 @@ def test_overflow_is_recorded_not_raised() -> None:
 
 def test_the_page_shows_the_module() -> None:
     text = page(PAGE)
+    assert "below \\( 10^{-12} \\)" in text and AUTOGRAD_TOLERANCE == 10**-12
     assert "{{ snippet lib/gradlab.py }}" in text
     for name in ["MLP", "RNN", "SGD", "Adam", "train", "mlp_patient", "rnn_patient"]:
         assert f"`{name}" in text, name

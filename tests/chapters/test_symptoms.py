@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import math
 from fractions import Fraction
+from typing import Callable
 
 import gradlab
 import numpy as np
@@ -63,7 +64,8 @@ def mlp_forward(weights: list[np.ndarray], biases: list[np.ndarray], x: np.ndarr
     return outputs
 
 
-def mlp_backward(weights: list[np.ndarray], outputs: list[np.ndarray], grad_y: np.ndarray):
+def mlp_backward(weights: list[np.ndarray], outputs: list[np.ndarray],
+                 grad_y: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray], list[float]]:
     """Gradients of weights and biases, and |dL/dz| per layer (index 0 = layer 1)."""
     layers = len(weights)
     gw, gb, signal = [None] * layers, [None] * layers, [0.0] * layers
@@ -110,7 +112,7 @@ def mlp_run(scale: float, steps: int = 300, lr: float = 1e-3, nudge: int = 0) ->
     return rec
 
 
-def first_step(values: list[float], test) -> int | None:
+def first_step(values: list[float], test: Callable[[float], bool]) -> int | None:
     return next((i for i, v in enumerate(values) if test(v)), None)
 
 
@@ -242,7 +244,8 @@ def rnn_weights(scale: float) -> dict[str, np.ndarray]:
     return {"U": u.astype(F32), "W": w.astype(F32), "V": v.astype(F32), "b": np.zeros(32, F32), "c": np.zeros(1, F32)}
 
 
-def rnn_step(p: dict[str, np.ndarray], x: np.ndarray, y: np.ndarray):
+def rnn_step(p: dict[str, np.ndarray], x: np.ndarray,
+             y: np.ndarray) -> tuple[float, dict[str, np.ndarray], list[float]]:
     """One forward and backward pass through time; returns loss, gradients, |dL/dh_t| for t = 1..60."""
     x = x.astype(F32)
     hs = [np.zeros((x.shape[0], 32), F32)]
