@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import ast
 import faulthandler
+import functools
 import hashlib
 import itertools
 import os
@@ -92,13 +93,19 @@ def local_imports(source: bytes) -> list[Path]:
     return sorted(p for name in imported(source) if (p := LIB / f"{name}.py").exists())
 
 
+@functools.cache
+def versions() -> str:
+    """The interpreter's and libraries' versions (looked up once: each lookup scans site-packages)."""
+    return f"{sys.version_info[:2]} numpy {version('numpy')} matplotlib {version('matplotlib')}"
+
+
 def cache_key(path: Path) -> str:
     """Everything that can change what a snippet prints or draws."""
     source = path.read_bytes()
     digest = hashlib.sha256()
     parts = [source, *(p.read_bytes() for p in local_imports(source))]
     parts += [STYLE.read_bytes(), Path(__file__).read_bytes()]
-    parts += [f"{sys.version_info[:2]} numpy {version('numpy')} matplotlib {version('matplotlib')}".encode()]
+    parts += [versions().encode()]
     for part in parts:
         digest.update(hashlib.sha256(part).digest())
     return digest.hexdigest()
