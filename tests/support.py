@@ -78,3 +78,9 @@ def build(project: Path, site: Path, **env: str) -> subprocess.CompletedProcess[
         [sys.executable, "-m", "mkdocs", "build", "--site-dir", str(site)],
         cwd=project, env=environment, capture_output=True, text=True, timeout=600,
     )
+
+
+def quoted(path: str, *texts: str) -> None:
+    """Assert that docs/<path> quotes each text (whitespace folded, as in `page`)."""
+    for text in texts:
+        assert text in page(path), f"docs/{path} should quote {text!r}"

@@ -9,7 +9,7 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
-from support import number, output, page, torch_output, value
+from support import number, output, page, quoted, torch_output, value
 
 PAGE = "causes/recurrent.md"
 X0, TARGET, STEPS = 0.5, 0.7, 50  # Pascanu et al.'s one-unit RNN
@@ -18,14 +18,6 @@ X0, TARGET, STEPS = 0.5, 0.7, 50  # Pascanu et al.'s one-unit RNN
 def sigmoid(x: float) -> float:
     return 1 / (1 + math.exp(-x))
 
-
-def prose() -> str:
-    """The page with line breaks and runs of spaces folded, so a quote may wrap across lines."""
-    return " ".join(page(PAGE).split())
-
-
-def quoted(text: str) -> None:
-    assert text in prose(), f"the page should quote {text!r}"
 
 
 # --- powers of one matrix -----------------------------------------------------------------------
@@ -46,13 +38,13 @@ def test_gradient_norms_by_eigendecomposition() -> None:
             expected = np.linalg.norm(np.linalg.solve(vectors.T, (radius * eigenvalues) ** t * coords))
             printed = value(out, f"rho {radius}: |dL/dh_0| over {t} steps")
             assert float(printed) == pytest.approx(expected, rel=5e-4)
-            quoted(printed)
+            quoted(PAGE, printed)
     # For long sequences only the top eigenvalue survives: |dL/dh_0| ~ |c_1| rho^t.
     top = np.argmax(np.abs(eigenvalues))
     unit = np.linalg.inv(vectors.T)[:, top]
     c1 = abs(coords[top]) * np.linalg.norm(unit)
     assert f"{c1:.4f}" == "0.9042"
-    quoted(r"\(0.9042\, \rho^t\)")
+    quoted(PAGE, r"\(0.9042\, \rho^t\)")
     for radius in [0.9, 1.0, 1.1]:
         for t in [50, 200]:
             printed = number(out, f"rho {radius}: |dL/dh_0| over {t} steps")
@@ -98,12 +90,12 @@ def test_grid_sees_only_the_foothills() -> None:
     out = output("causes/recurrent_cliff.py")
     step = 5 / 399  # 400 values of b from -5 to 0
     assert value(out, "grid step in b") == f"{step:.4f}" == "0.0125"
-    quoted("0.0125")
+    quoted(PAGE, "0.0125")
     w, b = np.meshgrid(np.linspace(2, 8, 400), np.linspace(-5, 0, 400))
     norm = np.hypot(*forward_mode(w, b))
     largest = value(out, "largest |gradient| on the grid")
     assert largest.split()[0] == f"{norm.max():.4g}"
-    quoted(largest.split()[0])
+    quoted(PAGE, largest.split()[0])
     i, j = np.unravel_index(np.argmax(norm), norm.shape)
     assert largest.endswith(f"({w[i, j]:.3f}, {b[i, j]:.3f})")
     wall = X0 - w[i, j] * sigmoid(X0)
@@ -134,7 +126,7 @@ def test_wall_location_and_height() -> None:
     assert f"w > {1 / slope:.4f}" in out
     assert f"{sigmoid(X0):.4f}" == "0.6225"
     for text in ["0.235", "4.2553", "0.5 - 0.6225", "-2.6123"]:
-        quoted(text)
+        quoted(PAGE, text)
     assert f"{bisect_wall(5.0):.4f}" == "-2.6123"
     distances = np.logspace(-14, 0, 281)
     heights, widths = [], []
@@ -157,12 +149,12 @@ def test_wall_location_and_height() -> None:
         width = distances[(above > 1) | (below > 1)].max()
         assert value(out, f"w = {w}: half-width where |gradient| > 1") == f"{width:.1g}"
         widths.append(width)
-        quoted(f"{width:.1g}")
-    quoted("779.4")
+        quoted(PAGE, f"{width:.1g}")
+    quoted(PAGE, "779.4")
     assert f"{heights[0]:.4g}" == "779.4"
-    quoted(rf"{heights[1] / 1e6:.4g} \times 10^{{6}}")
-    quoted(rf"{heights[2] / 1e9:.4g} \times 10^{{9}}")
-    quoted(value(out, "w = 5.0: largest |gradient| in the scan"))
+    quoted(PAGE, rf"{heights[1] / 1e6:.4g} \times 10^{{6}}")
+    quoted(PAGE, rf"{heights[2] / 1e9:.4g} \times 10^{{9}}")
+    quoted(PAGE, value(out, "w = 5.0: largest |gradient| in the scan"))
     # The caption: per unit of w, thousands of times taller and about a hundred times thinner.
     for i in range(2):
         assert 1000 < heights[i + 1] / heights[i] < 10000
@@ -197,17 +189,17 @@ def test_point_seven() -> None:
     for n in range(1, 9):
         assert max(abs(np.linalg.eigvals(np.full((n, n), 0.7)))) == pytest.approx(0.7 * n)
     assert value(out, "spectral radius of the 4 x 4 matrix of 0.7s") == f"{0.7 * 4:.4f}" == "2.8000"
-    quoted("2.8")
+    quoted(PAGE, "2.8")
     # Linear: W^t = 2.8^t * ones/4, whose largest singular value is 2.8^t.
     linear = float(Fraction("2.8") ** 40)
     assert number(out, "linear 4 x 4, all 0.7: |dh_40/dh_0|") == pytest.approx(linear, rel=5e-4)
     assert value(out, "linear 4 x 4, all 0.7: factor per step at the end") == "2.8000"
-    quoted(f"{linear:.4g}".replace("e+17", r" \times 10^{17}"))
+    quoted(PAGE, f"{linear:.4g}".replace("e+17", r" \times 10^{17}"))
     # One tanh unit: every factor is 0.7 tanh'(.) <= 0.7.
     bound = float(Fraction("0.7") ** 40)
     one = number(out, "one tanh unit, w = 0.7: |dh_40/dh_0|")
     assert 0 < one <= bound and f"{bound:.2g}" == "6.4e-07"
-    quoted(r"6.4 \times 10^{-7}")
+    quoted(PAGE, r"6.4 \times 10^{-7}")
     assert number(out, "one tanh unit, w = 0.7: largest |dh_t/dh_0|") == 1.0
     rng = np.random.default_rng(0)  # the snippet's seed: its input sequence comes first
     h, product = 0.0, 1.0
@@ -215,7 +207,7 @@ def test_point_seven() -> None:
         h = math.tanh(0.7 * h + x)
         product *= 0.7 * (1 - h**2)  # dh_t/dh_(t-1) = 0.7 tanh'(a_t)
     assert value(out, "one tanh unit, w = 0.7: |dh_40/dh_0|") == f"{product:.4g}"
-    quoted(f"{product:.4g}")
+    quoted(PAGE, f"{product:.4g}")
     # tanh 4 x 4, no input, from h0 = 0.001: growth, then the saturated fixed point h = tanh(2.8 h).
     slopes = tanh_slopes(np.full(4, 1e-3), np.zeros(40), np.zeros(4))
     norms = rank_one_norms(slopes)
@@ -231,7 +223,7 @@ def test_point_seven() -> None:
     assert value(out, f"{name}: factor per step at the end") == f"{factor:.4f}" == "0.0429"
     assert f"{fixed:.4f}" == "0.9923"
     for text in ["0.9923", "0.0429", f"{norms.max():.4g}", f"{1 / 2.8:.3f}", r"5.3 \times 10^{-43}"]:
-        quoted(text)
+        quoted(PAGE, text)
     # tanh 4 x 4 driven by the snippet's input sequence.
     rng = np.random.default_rng(0)
     xs, u = rng.normal(size=40), rng.normal(size=4)
@@ -239,7 +231,7 @@ def test_point_seven() -> None:
     name = "tanh 4 x 4, all 0.7, with input"
     assert number(out, f"{name}: |dh_40/dh_0|") == pytest.approx(driven[-1], rel=1e-6)
     assert number(out, f"{name}: largest |dh_t/dh_0|") == pytest.approx(driven.max(), rel=1e-3)
-    quoted(f"{driven.max():.3g}")
+    quoted(PAGE, f"{driven.max():.3g}")
 
 
 def test_pytorch_rnn_agrees() -> None:

@@ -9,18 +9,10 @@ import sys
 from fractions import Fraction
 
 import pytest
-from support import number, output, page, torch_output, value
+from support import number, output, page, quoted, torch_output, value
 
 PAGE = "causes/step-size.md"
 
-
-def prose() -> str:
-    """The page with line breaks and runs of spaces folded, so a quote may wrap across lines."""
-    return " ".join(page(PAGE).split())
-
-
-def quoted(text: str) -> None:
-    assert text in prose(), f"the page should quote {text!r}"
 
 
 # --- f(x) = a x^2 / 2 ----------------------------------------------------------------------------
@@ -38,11 +30,11 @@ def test_quadratic_closed_form() -> None:
         assert line == f"{float(factor):+.2f}, |x_40| = {float(distance[eta_text]):.4g}"
     for text in ["0.01478", "45.26", "9.095e-13", "6.367e-07", r"\(-0.90\)", r"\(-1.10\)", r"\(-0.70\)",
                  r"\(+0.50\)", r"\(|x_{40}| = 1\)"]:
-        quoted(text)
+        quoted(PAGE, text)
     assert Fraction("0.19") == Fraction("0.2") * Fraction("0.95")  # "a 5% change" in the caption
-    assert Fraction("0.21") == Fraction("0.2") * Fraction("1.05") and "A 5% change" in prose()
+    assert Fraction("0.21") == Fraction("0.2") * Fraction("1.05") and "A 5% change" in page(PAGE)
     ratio = distance["0.21"] / distance["0.19"]
-    assert 3000 < ratio < 3100 and "three thousand times" in prose()
+    assert 3000 < ratio < 3100 and "three thousand times" in page(PAGE)
     assert Fraction("0.21") / Fraction("0.19") - 1 == pytest.approx(0.105, abs=1e-3)  # "10% larger"
     torch_out = torch_output("causes/step_size_quadratic_torch.py")
     assert value(torch_out, "lr = 0.19: |x_40|") == f"{float(distance['0.19']):.4g}" == "0.01478"
@@ -71,7 +63,7 @@ def test_ill_conditioned_valley() -> None:
     assert number(out, "steps to shrink the error 1000-fold at the best step") == n == 346
     for text in ["-1.322", "1.378e+04", r"\(-1.100\)", r"\(+0.981\)", "0.0198", "0.9802", "346 steps",
                  r"\(2 / 100 = 0.02\)", "x = -1.3", "x = -3.3"]:
-        quoted(text)
+        quoted(PAGE, text)
     assert f"{-9 * 0.99**100:.1f}" == "-3.3" and f"{-9 * 0.981**100:.1f}" == "-1.3"
 
 
@@ -113,7 +105,7 @@ def test_cliff_throws_plain_descent_and_not_clipped() -> None:
     # sigma' peaks at 1/4, so the wall's own gradient peaks at HEIGHT * SHARPNESS / 4 * |(1, 1/2)|.
     steepest = HEIGHT * SHARPNESS / 4 * math.hypot(1, 0.5)
     assert value(out, "steepest slope of the wall alone") == f"{steepest:.1f}" == "111.8"
-    quoted("111.8")
+    quoted(PAGE, "111.8")
     for clip, name in [(False, "gradient descent"), (True, "with norm clipping")]:
         path = walk(clip)
         steps = [math.dist(p, q) for p, q in zip(path, path[1:])]
@@ -121,7 +113,7 @@ def test_cliff_throws_plain_descent_and_not_clipped() -> None:
         for label, expected in [("longest step", max(steps)), ("highest loss on the way", max(losses)),
                                 ("loss after 30 steps", losses[-1])]:
             assert number(out, f"{name}: {label}") == pytest.approx(expected, rel=5e-4)
-            quoted(f"{expected:.4g}")
+            quoted(PAGE, f"{expected:.4g}")
         if clip:
             assert max(steps) == pytest.approx(LR * THRESHOLD) and max(losses) == losses[0]
         else:
@@ -130,9 +122,9 @@ def test_cliff_throws_plain_descent_and_not_clipped() -> None:
             assert len(throws) == 4 and 10 < min(throws) and max(throws) < 23  # the alt text
             far = min(path)
             assert (round(far[0]), round(far[1])) == (-20, -11)
-            assert max(losses) / losses[0] > 8 and "more than eight times" in prose()
+            assert max(losses) / losses[0] > 8 and "more than eight times" in page(PAGE)
             assert losses[-1] < losses[-2] < losses[-3]  # walking back towards the wall
-    quoted(r"\(\eta \tau = 0.3\)")
+    quoted(PAGE, r"\(\eta \tau = 0.3\)")
 
 
 # --- cosh from x = 10 -----------------------------------------------------------------------------
@@ -160,19 +152,19 @@ def test_cosh_step_one_diverges() -> None:
     assert abs(x1) > math.asinh(sys.float_info.max)  # so sinh(x_1) overflows: x_2 = x_1 + inf = inf
     assert value(out, "eta = 1: x_1") == f"{x1:,.1f}, x_2 = inf, x_3 = nan"
     assert f"{x1:,.1f}" == "-11,003.2"
-    quoted("-11{,}003.2")
-    quoted("`inf - inf` = `nan`")
+    quoted(PAGE, "-11{,}003.2")
+    quoted(PAGE, "`inf - inf` = `nan`")
 
 
 def test_cosh_fixed_steps() -> None:
     out = output("causes/step_size_cosh.py")
     assert value(out, "largest curvature on the way") == f"cosh(10) = {math.cosh(10):,.1f}" == "cosh(10) = 11,013.2"
-    quoted("11{,}013.2")
+    quoted(PAGE, "11{,}013.2")
     limit = 20 / math.sinh(10)  # |10 - eta sinh 10| < 10  <=>  eta < 20 / sinh 10
     assert value(out, "fixed steps above 20/sinh(10)") == f"{limit:.4g} diverge"
-    quoted(f"{limit:.4g}")
-    assert f"{100 * limit:.2f}%" == "0.18%" and "at most 0.18% per step" in prose()  # factor 1 - eta
-    assert f"{math.cosh(0.01) - 1:.1e}" == "5.0e-05" and r"within \(5 \times 10^{-5}\)" in prose()
+    quoted(PAGE, f"{limit:.4g}")
+    assert f"{100 * limit:.2f}%" == "0.18%" and "at most 0.18% per step" in page(PAGE)  # factor 1 - eta
+    assert f"{math.cosh(0.01) - 1:.1e}" == "5.0e-05" and r"within \(5 \times 10^{-5}\)" in page(PAGE)
     assert count_steps(1.001 * limit) is None and count_steps(0.999 * limit) is not None
     cases = {"1/cosh(10)": 1 / math.cosh(10), "2/cosh(10)": 2 / math.cosh(10), "0.999 x 20/sinh(10)": 0.999 * limit}
     for name, eta in cases.items():
@@ -180,13 +172,13 @@ def test_cosh_fixed_steps() -> None:
         assert expected is not None and expected <= flow_bound(eta)
         printed = value(out, f"fixed step {name}")
         assert printed == f"{eta:.3g}: steps = {expected:,}"
-        quoted(f"{expected:,}")
+        quoted(PAGE, f"{expected:,}")
     # For the small steps the count is close to the gradient-flow time (F(10) - F(0.01)) / eta.
     for eta in [1 / math.cosh(10), 2 / math.cosh(10)]:
         assert count_steps(eta) == pytest.approx(flow_bound(eta), rel=0.02)
     assert count_steps(1 / math.cosh(10)) > 10_000 and count_steps(2 / math.cosh(10)) > 10_000
     assert value(out, "fixed step 10/sinh(10)") == f"{10 / math.sinh(10):.3g}: steps = 1"
-    quoted(r"\(\eta = 10/\sinh 10\)")
+    quoted(PAGE, r"\(\eta = 10/\sinh 10\)")
 
 
 def test_cosh_clipped_takes_ten_steps() -> None:
@@ -195,14 +187,14 @@ def test_cosh_clipped_takes_ten_steps() -> None:
     # sinh(10 - k) > 1 for k <= 9 because 10 - k >= 1 > asinh(1), and x_10 = 0 < 0.01.
     assert all(math.sinh(10 - k) > 1 for k in range(10)) and math.asinh(1) < 1
     assert value(out, "clipped, eta = 1, threshold 1: steps") == "10"
-    quoted("10, 9, ..., 1, 0")
+    quoted(PAGE, "10, 9, ..., 1, 0")
     # PyTorch's clip_grad_norm_ scales by max_norm / (norm + 1e-6): each step is 1 - 1e-6/(sinh x + 1e-6)
     # long, so x_10 = sum over x = 10, 9, ..., 1 of 1e-6 / (sinh x + 1e-6), to first order.
     residual = sum(1e-6 / (math.sinh(j) + 1e-6) for j in range(1, 11))
     torch_out = torch_output("causes/step_size_cosh_torch.py")
     clipped = re.search(r"^with clip_grad_norm_: stopped after (\d+) steps at x = (\S+)$", torch_out, re.MULTILINE)
     assert clipped and clipped[1] == "10" and clipped[2] == f"{residual:.3g}" == "1.28e-06"
-    quoted(r"\(x = 1.28 \times 10^{-6}\)")
+    quoted(PAGE, r"\(x = 1.28 \times 10^{-6}\)")
     plain = re.search(r"^plain SGD: stopped after (\d+) steps at x = (\S+)$", torch_out, re.MULTILINE)
     assert plain and plain[1] == "2" and plain[2] == "inf"  # x_1 = -11,003.2; sinh(x_1) = -inf
-    quoted("`inf` after 2 steps")
+    quoted(PAGE, "`inf` after 2 steps")

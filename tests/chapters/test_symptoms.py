@@ -28,13 +28,6 @@ F32 = np.float32
 F32_MAX = float(np.finfo(F32).max)
 
 
-def fmt(x: float, spec: str) -> str:
-    return format(x, spec)
-
-
-def prose(path: str) -> str:
-    """The page with its line breaks and runs of spaces folded, so quotes can span lines."""
-    return " ".join(page(path).split())
 
 
 # ---------------------------------------------------------------- patient 1, a second implementation
@@ -129,7 +122,7 @@ def test_patient1_settings_on_the_lab_page() -> None:
     assert run["optimizer"].lr == 0.001 and run["batch"] == 32 and run["model"].depth == 11
     assert rnn["optimizer"].lr == 0.05 and rnn["batch"] == 32 and rnn["task"].x.shape == (256, 60, 2)
     assert run["model"].params["W1"].dtype == F32 and rnn["model"].params["W"].dtype == F32
-    text = prose(LAB)
+    text = page(LAB)
     for quoted in ["`init_scale = 2.0`", "`init_scale = 2.5`", "learning rate 0.001", "learning rate 0.05",
                    "256 sequences of 60 steps", "10 hidden ReLU layers of 32 units"]:
         assert quoted in text, quoted
@@ -144,10 +137,10 @@ def test_patient1_is_deterministic() -> None:
 
 def test_patient1_steps() -> None:
     out, rec, he = output("symptoms/patient_mlp.py"), mlp_run(2.0), mlp_run(HE)
-    text = prose(LOOKS)
-    loss0, loss1 = fmt(rec["loss"][0], ".3g"), fmt(rec["loss"][1], ".3g")
-    assert value(out, "step 0").startswith(f"loss = {loss0}, gradient norm = {fmt(rec['total'][0], '.3g')}")
-    assert value(out, "step 1").startswith(f"loss = {loss1}, gradient norm = {fmt(rec['total'][1], '.3g')}")
+    text = page(LOOKS)
+    loss0, loss1 = format(rec["loss"][0], ".3g"), format(rec["loss"][1], ".3g")
+    assert value(out, "step 0").startswith(f"loss = {loss0}, gradient norm = {format(rec['total'][0], '.3g')}")
+    assert value(out, "step 1").startswith(f"loss = {loss1}, gradient norm = {format(rec['total'][1], '.3g')}")
     assert math.isnan(rec["loss"][2]) and value(out, "step 2").startswith("loss = nan")
     # Homogeneity: relu(c z) = c relu(z), so with zero biases the output at scale g is (g / sqrt 2)^11
     # times the output at He's scale; the step-0 loss follows from He's outputs alone.
@@ -155,9 +148,9 @@ def test_patient1_steps() -> None:
     idx = batches(1)[0]
     he_out = mlp_forward(mlp_weights(HE), [np.zeros(n, F32) for n in SIZES[1:]], x[idx])[-1].astype(float)
     assert np.mean(((2.0 / HE) ** 11 * he_out - y[idx]) ** 2) == pytest.approx(rec["loss"][0], rel=1e-4)
-    for quoted in [loss0, fmt(he["loss"][0], ".3g"), fmt(rec["total"][0], ".3g"), loss1, fmt(rec["total"][1], ".3g")]:
+    for quoted in [loss0, format(he["loss"][0], ".3g"), format(rec["total"][0], ".3g"), loss1, format(rec["total"][1], ".3g")]:
         assert quoted in text, quoted
-    assert [loss0, fmt(he["loss"][0], ".3g")] == ["787", "0.952"]
+    assert [loss0, format(he["loss"][0], ".3g")] == ["787", "0.952"]
 
 
 def test_patient1_first_update_and_activations() -> None:
@@ -171,7 +164,7 @@ def test_patient1_first_update_and_activations() -> None:
     assert number(out, "largest |activation| at step 1, output") == float(f"{top:.3g}")
     growth = (rec["largest"][2][3] / rec["largest"][2][0]) ** (1 / 3)
     assert value(out, "at step 2, growth of the largest activation per layer, layers 1-4") == f"{growth:.1e}"
-    text = prose(LOOKS)
+    text = page(LOOKS)
     for quoted in [f"{update:.3g}", f"{weights:.3g}", f"{layer1:.3g}", f"{top:.3g}", f"{growth:.1e}"]:
         assert quoted in text, quoted
 
@@ -180,7 +173,7 @@ def test_float32_limit() -> None:
     """float32 keeps 8 exponent bits and a 24-bit significand: its largest value is (2 - 2^-23) 2^127."""
     largest = (2 - Fraction(1, 2**23)) * 2**127
     assert value(output("symptoms/patient_mlp.py"), "largest float32") == f"{float(largest):.2g}" == "3.4e+38"
-    assert "3.4 \\times 10^{38}" in prose(LOOKS)
+    assert "3.4 \\times 10^{38}" in page(LOOKS)
 
 
 def test_patient1_first_inf_is_layer_5_and_nan_layer_6() -> None:
@@ -202,13 +195,13 @@ def test_patient1_first_inf_is_layer_5_and_nan_layer_6() -> None:
     for b, j in nan_entries[:20]:
         assert (terms[b, :, j] == np.inf).any() and (terms[b, :, j] == -np.inf).any()
     assert not np.isnan(h5).any() and np.isinf(h5).any()
-    text = prose(LOOKS)
+    text = page(LOOKS)
     assert "in layer 5, as an activation" in text and "in layer 6" in text
 
 
 def test_the_dose_response() -> None:
     out = output("symptoms/init_dose.py")
-    text = prose(LOOKS)
+    text = page(LOOKS)
     for scale in [HE, 1.5, 1.6, 1.7, 2.0]:
         rec = mlp_run(scale)
         loss = np.array(rec["loss"])
@@ -313,7 +306,7 @@ def test_patient2_step_zero() -> None:
     out = output("symptoms/patient_rnn.py")
     assert value(out, "step 0: |dL/dh_1| / |dL/dh_60|") == f"{ratio:.2g}" == "1.2e+04"
     assert value(out, "step 0: update / weight for W") == f"{rec['ratio_w'][0]:.2g}" == "9.5"
-    for text in [prose(LOOKS), prose(MEASURING)]:
+    for text in [page(LOOKS), page(MEASURING)]:
         assert "1.2e+04" in text and "9.5" in text
 
 
@@ -326,7 +319,7 @@ def test_patient2_runaway_rate_from_theory() -> None:
     out = output("symptoms/patient_rnn.py")
     assert value(out, "theory, every unit saturated: (1 - 2 lr (hidden + 1))^2") == f"{float(factor**2):.3f}" == "5.290"
     assert number(out, "loss growth per step, step 20 to the first inf") == pytest.approx(5.29, rel=0.1)
-    text = prose(LOOKS)
+    text = page(LOOKS)
     assert "= 5.290 per step" in text and "-2.3 \\, e" in text and "2.3 times per step" in text
     ratio_v = float(2 * Fraction(5, 100) * 33)
     out_u = output("symptoms/update_ratio.py")
@@ -345,7 +338,7 @@ def test_patient2_overflow_order() -> None:
     with np.errstate(all="ignore"):
         assert np.mean(np.full(32, 2e37, F32)) == np.inf and 2e37 < F32_MAX
         assert np.isnan(F32(np.inf) * (F32(1) - F32(1.0) ** 2))
-    text = prose(LOOKS)
+    text = page(LOOKS)
     assert "The first non-finite value is the **loss**" in " ".join(text.split()) and "**gradient of \\( W \\)**" in text
 
 
@@ -358,7 +351,7 @@ def test_no_traction_baseline() -> None:
     tolerance = 3 * math.sqrt(var_e2 / 1600)
     printed = number(output("symptoms/patient_rnn.py"), "init_scale 1.0: mean loss over steps 50-99")
     assert abs(printed - float(baseline)) < tolerance
-    assert f"{printed:.3f}" in prose(LOOKS)
+    assert f"{printed:.3f}" in page(LOOKS)
     assert "\\frac{1}{6}" in page(LOOKS)
 
 
@@ -389,7 +382,7 @@ def test_sensitivity() -> None:
         _, g, _ = rnn_step(p, x[idx1], y[idx1])
         norms.append(math.sqrt(sum(float(np.sum(v.astype(float) ** 2)) for v in g.values())))
     assert max(norms) / min(norms) > 100  # "differ by orders of magnitude"
-    assert "Patient 1 reaches NaN at step 2 in all four runs" in prose(LOOKS)
+    assert "Patient 1 reaches NaN at step 2 in all four runs" in page(LOOKS)
 
 
 # ---------------------------------------------------------------- measuring gradients
@@ -401,7 +394,7 @@ def test_heatmap_ratios() -> None:
     assert value(out, "init_scale 1.0: |dL/dh_1| / |dL/dh_60| at step 0") == f"{ratios[0]:.2g}, at step 59 = {ratios[59]:.2g}"
     assert value(out, "patient 2, init_scale 2.5: |dL/dh_1| / |dL/dh_60| at step 0").startswith(
         f"{patient['signal'][0][0] / patient['signal'][0][-1]:.2g}")
-    text = prose(MEASURING)
+    text = page(MEASURING)
     assert f"{ratios[0]:.2g}" == "0.21" and "0.21" in text and f"{ratios[59]:.2g}" in text
 
 
@@ -427,12 +420,12 @@ def test_signal_growth_across_depth() -> None:
 
         lines = [l for l in out.splitlines() if l.startswith(f"init_scale {scale:.2f}: signal")]
         assert lines == [f"init_scale {scale:.2f}: {expected}"]
-        assert f"{growth:.3f}" in prose(MEASURING) and f"{theory:.3f}" in prose(MEASURING)
+        assert f"{growth:.3f}" in page(MEASURING) and f"{theory:.3f}" in page(MEASURING)
 
 
 def test_weight_gradients_across_depth() -> None:
     out = output("symptoms/gradient_depth.py")
-    text = prose(MEASURING)
+    text = page(MEASURING)
     for scale in [HE, 1.6, 2.0]:
         norms = [float(np.linalg.norm(g.astype(float))) for g in mlp_run(scale, 1)["gw"][0]]
         line = f"init_scale {scale:.2f}: |dL/dW| from {min(norms):.3g} to {max(norms):.3g}"
@@ -444,7 +437,7 @@ def test_weight_gradients_across_depth() -> None:
 
 def test_histograms() -> None:
     out = output("symptoms/gradient_histograms.py")
-    text = prose(MEASURING)
+    text = page(MEASURING)
     layers = [0, 3, 6, 9]  # layers 1, 4, 7, 10
     for scale, step in [(HE, 0), (2.0, 0), (2.0, 1)]:
         entries = np.concatenate([mlp_run(scale, 2)["gw"][step][i].ravel() for i in layers]).astype(float)
@@ -462,7 +455,7 @@ def test_histograms() -> None:
 
 def test_update_ratios() -> None:
     out = output("symptoms/update_ratio.py")
-    text = prose(MEASURING)
+    text = page(MEASURING)
     for scale, label in [(HE, "He's scale"), (1.6, "init_scale 1.6"), (2.0, "patient 1")]:
         ratios = np.array(mlp_run(scale, 100)["ratio"])
         expected = (f"median over layers and steps = {np.nanmedian(ratios):.2g}, largest at step 0 = "
@@ -481,7 +474,7 @@ def test_the_folk_sign() -> None:
     """Multiplying a float by a power of 2 is exact (no overflow or underflow here), so scaling the loss
     by 2^16 and the learning rate by 2^-16 leaves every SGD step, bit for bit, unchanged."""
     out = output("symptoms/above_one.py")
-    text = prose(MEASURING)
+    text = page(MEASURING)
     rng = np.random.default_rng(1)
     g, lr = rng.standard_normal(1000).astype(F32), F32(1e-3)
     assert np.array_equal((lr / F32(2**16)) * (g * F32(2**16)), lr * g)
