@@ -9,7 +9,7 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
-from support import number, output, page, quoted, torch_output, value
+from support import number, output, quoted, torch_output, value
 
 PAGE = "causes/recurrent.md"
 X0, TARGET, STEPS = 0.5, 0.7, 50  # Pascanu et al.'s one-unit RNN
