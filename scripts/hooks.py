@@ -206,7 +206,8 @@ def modules() -> list[str]:
     return [p.relative_to(runner.SNIPPETS).as_posix() for p in sorted(runner.LIB.glob("*.py"))]
 
 
-def on_post_build(config: MkDocsConfig) -> None:
+def on_env(env: Any, config: MkDocsConfig, files: Files) -> Any:
+    """Every page has been converted and none written yet: refuse snippets and figures no page shows."""
     shown = [(name, number) for name, r in results.items() for number in range(r.figures + 1)]
     unused = sorted(
         f"snippets/{name}" + (f" figure {number}" if number else "")
@@ -215,8 +216,4 @@ def on_post_build(config: MkDocsConfig) -> None:
     )
     if unused:
         raise PluginError("shown on no page (use them or delete them):\n  " + "\n  ".join(unused))
-
-
-def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:
-    server.watch(str(runner.SNIPPETS))
-    return server
+    return env

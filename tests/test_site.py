@@ -145,6 +145,11 @@ BAD_INPUT = {
 }
 
 
+# MkDocs itself reports these (strict mode) after writing the pages; every other check runs before
+# anything is written, so a failed build publishes nothing.
+CAUGHT_AFTER_WRITING = {"a page not in the navigation", "a broken link"}
+
+
 @pytest.mark.parametrize("case", BAD_INPUT, ids=list(BAD_INPUT))
 def test_bad_input_stops_the_build_naming_the_file(case: str, tmp_path: Path) -> None:
     change, expected = BAD_INPUT[case]
@@ -155,6 +160,8 @@ def test_bad_input_stops_the_build_naming_the_file(case: str, tmp_path: Path) ->
     assert result.returncode != 0, f"the build passed with {case}:\n{output[-3000:]}"
     for text in expected:
         assert text in output, f"{text!r} not in the build's output:\n{output[-3000:]}"
+    if case not in CAUGHT_AFTER_WRITING:
+        assert not list((tmp_path / "site").rglob("*.html")), "a failed build wrote pages"
 
 
 def test_labs_download_as_notebooks_carrying_the_current_snippets(site: Path) -> None:
