@@ -103,7 +103,7 @@ def cache_key(path: Path) -> str:
     """Everything that can change what a snippet prints or draws."""
     source = path.read_bytes()
     digest = hashlib.sha256()
-    parts = [source, *(p.read_bytes() for p in local_imports(source))]
+    parts = [path.name.encode(), source, *(p.read_bytes() for p in local_imports(source))]  # name: SVG salt
     parts += [STYLE.read_bytes(), Path(__file__).read_bytes()]
     parts += [versions().encode()]
     for part in parts:
