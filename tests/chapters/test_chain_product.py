@@ -84,3 +84,15 @@ def test_pytorch_tabs_agree() -> None:
     assert number(out16, "output at depth 14") == math.inf
     assert number(out16, "weight gradients") == math.inf
     assert math.isnan(number(out16, "output after SGD"))
+
+
+def test_the_numbers_in_the_prose_and_the_figures_alt_text() -> None:
+    text = page(PAGE)
+    step = float(W**50) * 0.001  # the 50-layer gradient times a learning rate of 0.001
+    assert math.floor(math.log10(step)) == 15 and r"learning rate of 0.001, moves a weight by \(10^{15}\)" in text
+    largest = largest_finite()
+    assert f"{largest['float32']:.2e}" == "3.40e+38" and r"3.40 \times 10^{38}" in text
+    for dtype, quoted in [("float16", "10 to the 4.8"), ("float32", "10 to the 38.5"), ("float64", "10 to the 308")]:
+        assert f"10 to the {math.log10(largest[dtype]):.3g}".startswith(quoted) and quoted in text
+    depths = [math.floor(math.log(largest[d]) / math.log(2.34)) + 1 for d in ("float16", "float32", "float64")]
+    assert "crosses them at depths {}, {} and {}".format(*depths) in text

@@ -30,3 +30,9 @@ def test_triage_quotes_float16_and_its_overflow_depth() -> None:
     largest = float(np.finfo(np.float16).max)
     assert f"{largest:,.0f}" == "65,504" and "65,504" in page("index.md")
     assert math.floor(math.log(largest) / math.log(2.34)) + 1 == 14 and "14 factors of 2.34" in page("index.md")
+
+
+def test_a_factor_of_1_25_moves_the_gradient_by_more_than_four_decades() -> None:
+    # gains 1.25 and 0.8 = 1 / 1.25 scale He's weights up and down by 1.25; theory over 49 layers:
+    assert 0.8 == 1 / 1.25 and 1.25**LAYERS > 1e4 and 0.8**LAYERS < 1e-4
+    assert "by a factor of 1.25, up or down, moves the gradient at the first layer by more than four orders of magnitude" in page("index.md")
