@@ -3,8 +3,8 @@
 In a chapter (docs/**/*.md):
 
     {{ snippet causes/chain_product.py }}
-        the snippet's code (with a "PyTorch" tab if causes/chain_product_torch.py exists) and the
-        output it printed in this build. Indent the line to put it inside a block (e.g. `??? example`).
+        the snippet's code (with a "PyTorch" tab if causes/chain_product_torch.py exists, a "Keras" tab
+        if causes/chain_product_keras.py does) and the output it printed in this build. Indent the line to put it inside a block (e.g. `??? example`).
 
     ![Alt text saying what the figure shows](snippet:causes/chain_product.py#1 "Caption under it")
         figure 1 of that snippet, in a light and a dark version that follow the theme.
@@ -146,10 +146,10 @@ def expand_snippet(name: str, page: Page) -> str:
         raise PluginError(f"{page.file.src_uri}: no such snippet: snippets/{name}")
     used.add((name, 0))
     code = code_block(runner.SNIPPETS / name, f"snippets/{name}")
-    torch = runner.variant(name)
-    if torch:
-        torch_code = code_block(torch, f"snippets/{torch.relative_to(runner.SNIPPETS).as_posix()}")
-        code = f'=== "NumPy"\n\n{indent(code)}\n\n=== "PyTorch"\n\n{indent(torch_code)}'
+    tabs = {tab: code_block(path, f"snippets/{path.relative_to(runner.SNIPPETS).as_posix()}")
+            for tab, path in runner.variants(name).items()}
+    if tabs:
+        code = "\n\n".join(f'=== "{tab}"\n\n{indent(text)}' for tab, text in {"NumPy": code, **tabs}.items())
     output = results[name].stdout.rstrip()
     return f'{code}\n\n```` text title="Output"\n{output}\n````' if output else code
 

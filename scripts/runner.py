@@ -3,8 +3,8 @@
 One implementation with two doors: `python scripts/runner.py [SNIPPET ...]` and the MkDocs hook
 (scripts/hooks.py), which calls `run_all` before every build.
 
-A snippet is any `snippets/**/*.py` except framework variants (`*_torch.py`, run by the tests) and the
-teaching modules in `snippets/lib/` (importable by snippets, part of their cache key).
+A snippet is any `snippets/**/*.py` except framework variants (`*_torch.py`, `*_keras.py`, run by the
+tests) and the teaching modules in `snippets/lib/` (importable by snippets, part of their cache key).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import faulthandler
 import functools
 import hashlib
 import itertools
+import json
 import os
 import re
 import shutil
@@ -35,7 +36,7 @@ LIB = SNIPPETS / "lib"
 STYLE = Path(__file__).resolve().parent / "figures.mplstyle"
 CACHE = Path(os.environ.get("SNIPPET_CACHE", ROOT / ".cache" / "snippets"))
 TIMEOUT = float(os.environ.get("SNIPPET_TIMEOUT", "60"))
-VARIANT_SUFFIX = "_torch.py"
+VARIANTS = {"PyTorch": "_torch.py", "Keras": "_keras.py"}  # framework tab -> file suffix beside the snippet
 
 # The style draws every foreground element (text, axes, ticks, grid, legend frame) in these placeholder
 # colours; each figure is then written twice with the placeholders swapped for the light or dark theme.
@@ -54,12 +55,16 @@ class Result:
     name: str  # path relative to snippets/, e.g. "causes/chain_product.py"
     stdout: str
     figures: int
-    entry: Path  # cache directory holding stdout.txt and <n>-<theme>.svg
+    entry: Path  # cache directory holding stdout.txt, figures.json and <n>-<theme>.svg
     seconds: float
     cached: bool
 
     def figure(self, number: int, theme: str) -> Path:
         return self.entry / f"{number}-{theme}.svg"
+
+    def sizes(self) -> list[dict[str, float]]:
+        """Per figure: its width and height as saved, and its smallest text, all in points."""
+        return json.loads((self.entry / "figures.json").read_text())
 
 
 def discover() -> list[str]:
@@ -67,14 +72,14 @@ def discover() -> list[str]:
     return sorted(
         p.relative_to(SNIPPETS).as_posix()
         for p in SNIPPETS.rglob("*.py")
-        if not p.name.endswith(VARIANT_SUFFIX) and LIB not in p.parents
+        if not p.name.endswith(tuple(VARIANTS.values())) and LIB not in p.parents
     )
 
 
-def variant(name: str) -> Path | None:
-    """The PyTorch variant beside a snippet, if there is one."""
-    path = SNIPPETS / name.replace(".py", VARIANT_SUFFIX)
-    return path if path.exists() else None
+def variants(name: str) -> dict[str, Path]:
+    """The framework variants beside a snippet, by tab name ({"PyTorch": .../x_torch.py, ...})."""
+    paths = {tab: SNIPPETS / name.replace(".py", suffix) for tab, suffix in VARIANTS.items()}
+    return {tab: path for tab, path in paths.items() if path.exists()}
 
 
 def imported(source: bytes) -> set[str]:
@@ -89,8 +94,16 @@ def imported(source: bytes) -> set[str]:
 
 
 def local_imports(source: bytes) -> list[Path]:
-    """Teaching modules in snippets/lib/ that a snippet imports."""
-    return sorted(p for name in imported(source) if (p := LIB / f"{name}.py").exists())
+    """Teaching modules in snippets/lib/ that a snippet imports, directly or through another module."""
+    found: set[Path] = set()
+    todo = [source]
+    while todo:
+        for name in imported(todo.pop()):
+            path = LIB / f"{name}.py"
+            if path.exists() and path not in found:
+                found.add(path)
+                todo.append(path.read_bytes())
+    return sorted(found)
 
 
 @functools.cache
@@ -224,6 +237,7 @@ def _child(snippet: Path, out: Path, timeout: float) -> None:
     source = snippet.read_bytes()
     if not any("matplotlib" in imported(p.read_bytes()) for p in [snippet, *local_imports(source)]):
         runpy.run_path(str(snippet), run_name="__main__")  # draws nothing: skip matplotlib's import time
+        (out / "figures.json").write_text("[]")
         return
     import matplotlib
 
@@ -232,6 +246,7 @@ def _child(snippet: Path, out: Path, timeout: float) -> None:
 
     plt.style.use(STYLE)
     saved = 0
+    sizes: list[dict[str, float]] = []
 
     def harvest(*_args: object, **_kwargs: object) -> None:
         nonlocal saved
@@ -242,6 +257,10 @@ def _child(snippet: Path, out: Path, timeout: float) -> None:
             raw = out / f"{saved}.svg"
             figure.savefig(raw, format="svg", metadata={"Date": None, "Creator": None})
             svg = raw.read_text()
+            texts = [t for t in figure.findobj(matplotlib.text.Text) if t.get_visible() and t.get_text().strip()]
+            width, height = (float(v) for v in re.search(r'width="([\d.]+)pt" height="([\d.]+)pt"', svg).groups())
+            smallest = min((float(t.get_fontsize()) for t in texts), default=0.0)
+            sizes.append({"width_pt": width, "height_pt": height, "min_text_pt": smallest})
             for theme, colours in THEMES.items():
                 text = svg
                 for placeholder, colour in colours.items():
@@ -253,6 +272,7 @@ def _child(snippet: Path, out: Path, timeout: float) -> None:
     plt.show = harvest
     runpy.run_path(str(snippet), run_name="__main__")
     harvest()
+    (out / "figures.json").write_text(json.dumps(sizes))
 
 
 def main() -> None:

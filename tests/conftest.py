@@ -1,4 +1,4 @@
-"""Session checks: where CI asks for them (REQUIRE_TORCH, REQUIRE_BROWSER), a missing framework or
+"""Session checks: where CI asks for them (REQUIRE_FRAMEWORKS, REQUIRE_BROWSER), a missing framework or
 browser fails the run instead of skipping tests quietly."""
 
 import importlib.util
@@ -11,8 +11,10 @@ CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
-    if os.environ.get("REQUIRE_TORCH") and importlib.util.find_spec("torch") is None:
-        raise pytest.UsageError("REQUIRE_TORCH is set but torch is not installed: pip install torch==2.13.0")
+    missing = [name for name in ("torch", "keras") if importlib.util.find_spec(name) is None]
+    if os.environ.get("REQUIRE_FRAMEWORKS") and missing:
+        raise pytest.UsageError(f"REQUIRE_FRAMEWORKS is set but {missing} not installed: "
+                                "pip install -r requirements-frameworks.txt")
     if os.environ.get("REQUIRE_BROWSER") and not CHROMIUM.exists():
         raise pytest.UsageError(f"REQUIRE_BROWSER is set but {CHROMIUM} is missing: apt-get install chromium")
 

@@ -26,16 +26,26 @@ def output(name: str) -> str:
     return runner.run_one(name).stdout
 
 
+FRAMEWORKS = {"_torch.py": ["torch"], "_keras.py": ["torch", "keras"]}  # a variant's suffix -> what it needs
+
+
 @functools.cache
-def torch_output(name: str) -> str:
-    """What the PyTorch variant snippets/<name> prints; skips the test where torch is not installed."""
-    if importlib.util.find_spec("torch") is None:
-        pytest.skip("torch is not installed (pip install torch==2.13.0)")
+def variant_output(name: str) -> str:
+    """What the framework variant snippets/<name> (x_torch.py or x_keras.py) prints; skips the test where
+    its framework is not installed. Keras variants run on the PyTorch backend (KERAS_BACKEND=torch)."""
+    packages = next(v for suffix, v in FRAMEWORKS.items() if name.endswith(suffix))
+    missing = [p for p in packages if importlib.util.find_spec(p) is None]
+    if missing:
+        pytest.skip(f"{', '.join(missing)} not installed (pip install -r requirements-frameworks.txt)")
     proc = subprocess.run(
-        [sys.executable, str(runner.SNIPPETS / name)], capture_output=True, text=True, timeout=runner.TIMEOUT
+        [sys.executable, str(runner.SNIPPETS / name)], capture_output=True, text=True, timeout=runner.TIMEOUT,
+        env={**os.environ, "KERAS_BACKEND": "torch"},
     )
     assert proc.returncode == 0, f"snippets/{name} failed:\n{proc.stderr}"
     return proc.stdout
+
+
+torch_output = keras_output = variant_output  # the names chapter tests use
 
 
 def value(text: str, label: str) -> str:

@@ -39,6 +39,8 @@ def test_output_and_every_open_figure_are_collected(project: Path) -> None:
     result = runner.run_one(write(project, "a/figs.py", FIGURES))
     assert result.stdout == "drawing = 2\n"
     assert result.figures == 2 and not result.cached
+    sizes = result.sizes()  # 7 x 4 in by the style, cropped to what is drawn; text at the style's 11 pt
+    assert len(sizes) == 2 and all(300 < s["width_pt"] < 7 * 72 and s["min_text_pt"] == 11 for s in sizes)
     for number in (1, 2):
         light, dark = (result.figure(number, theme).read_text() for theme in ("light", "dark"))
         assert light.startswith("<?xml") and light != dark
@@ -66,6 +68,11 @@ def test_cache_hits_and_misses(project: Path, monkeypatch: pytest.MonkeyPatch) -
     (project / "lib" / "helper.py").write_text("VALUE = 2\n")  # an imported module is part of the key
     again = runner.run_one(name)
     assert not again.cached and again.stdout == "value = 2\n"
+    (project / "lib" / "base.py").write_text("BASE = 3\n")
+    (project / "lib" / "helper.py").write_text("import base\nVALUE = base.BASE\n")
+    assert runner.run_one(name).stdout == "value = 3\n"
+    (project / "lib" / "base.py").write_text("BASE = 4\n")  # and so is what that module imports
+    assert runner.run_one(name).stdout == "value = 4\n"
     style = project.parent / "other.mplstyle"
     style.write_text(runner.STYLE.read_text() + "\nlines.linewidth: 3\n")
     monkeypatch.setattr(runner, "STYLE", style)  # so is the plot style
@@ -107,7 +114,8 @@ def test_run_all_reports_progress_and_every_failure(project: Path) -> None:
 
 
 def test_discovery_skips_variants_and_modules(project: Path) -> None:
-    for name in ["a/x.py", "a/x_torch.py", "lib/helper.py", "b/y.py"]:
+    for name in ["a/x.py", "a/x_torch.py", "a/x_keras.py", "lib/helper.py", "b/y.py", "b/y_keras.py"]:
         write(project, name, "")
     assert runner.discover() == ["a/x.py", "b/y.py"]
-    assert runner.variant("a/x.py") == project / "a/x_torch.py" and runner.variant("b/y.py") is None
+    assert runner.variants("a/x.py") == {"PyTorch": project / "a/x_torch.py", "Keras": project / "a/x_keras.py"}
+    assert runner.variants("b/y.py") == {"Keras": project / "b/y_keras.py"}

@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 import runner
-from support import torch_output
+from support import variant_output
 
 MAX_LINES = 60  # "about 50 lines": past that, a snippet is two snippets
 SNIPPETS = [runner.SNIPPETS / name for name in runner.discover()]
-VARIANTS = sorted(runner.SNIPPETS.rglob(f"*{runner.VARIANT_SUFFIX}"))
+VARIANTS = sorted(p for suffix in runner.VARIANTS.values() for p in runner.SNIPPETS.rglob(f"*{suffix}"))
+FRAMEWORK_IMPORTS = {"_torch.py": {"torch", "numpy"}, "_keras.py": {"keras", "numpy"}}
 MODULES = {p.stem for p in runner.LIB.glob("*.py")}
 FORBIDDEN_CALLS = {"savefig", "open", "seed", "time", "now", "perf_counter", "urlopen"}
 
@@ -37,9 +38,10 @@ def label(path: Path) -> str:
 def test_snippet_follows_the_contract(path: Path) -> None:
     source = path.read_text()
     tree = ast.parse(source)
-    allowed = {"torch"} if path in VARIANTS else {"numpy", "matplotlib"} | MODULES
+    frameworks = [names for suffix, names in FRAMEWORK_IMPORTS.items() if path.name.endswith(suffix)]
+    allowed = frameworks[0] if frameworks else {"numpy", "matplotlib"} | MODULES
     foreign = imports(tree) - allowed - set(sys.stdlib_module_names)
-    assert not foreign, f"imports {sorted(foreign)}: snippets use numpy and matplotlib only (variants: torch)"
+    assert not foreign, f"imports {sorted(foreign)}: allowed here are {sorted(allowed)} and the standard library"
     assert ast.get_docstring(tree), "starts with a one-line docstring saying what it shows"
     assert not called(tree) & FORBIDDEN_CALLS, f"calls {sorted(called(tree) & FORBIDDEN_CALLS)}: no files, clock or global seed"
     rngs = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "default_rng"]
@@ -50,5 +52,5 @@ def test_snippet_follows_the_contract(path: Path) -> None:
 
 
 @pytest.mark.parametrize("path", VARIANTS, ids=label)
-def test_pytorch_variant_runs(path: Path) -> None:
-    assert torch_output(label(path)).strip(), "a variant prints what it shows"
+def test_framework_variant_runs(path: Path) -> None:
+    assert variant_output(label(path)).strip(), "a variant prints what it shows"
