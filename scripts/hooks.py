@@ -15,6 +15,8 @@ In a chapter (docs/**/*.md):
 In a lab (docs/labs/*.py, a jupytext notebook), a code cell holding only `# snippet: causes/x.py` is
 replaced by that snippet's code before mkdocs-jupyter executes the notebook, so a lab cannot drift from
 the snippets it shows and mkdocs-jupyter's cache (keyed on the notebook's bytes) sees every change.
+A cell holding only `# module: gradlab` becomes a cell that defines the teaching module
+snippets/lib/gradlab.py from its full source, so the downloaded notebook needs no other file.
 
 Math written as \\( \\) or \\[ \\] (and $ $ or $$ $$ in labs) becomes MathML at build time: no script, no CDN.
 Anything unknown, unused, missing or failing stops the build with a message naming the file.
@@ -46,6 +48,11 @@ log = get_plugin_logger("snippets")
 SNIPPET = re.compile(r"^([ \t]*)\{\{ snippet (\S+) \}\}$", re.MULTILINE)
 FIGURE = re.compile(r'!\[(?P<alt>[^\]]*)\]\(snippet:(?P<name>[^#\s)]+)#(?P<n>\d+)(?: "(?P<caption>[^"]*)")?\)')
 LAB_CELL = re.compile(r"^# snippet: (\S+)$")
+LAB_MODULE = re.compile(r"^# module: (\w+)$")
+MODULE_CELL = """# The teaching module snippets/lib/{name}.py, in full; this cell makes `import {name}` work.
+import sys, types
+{name} = sys.modules["{name}"] = types.ModuleType("{name}")
+exec(compile(r'''{source}''', "{name}.py", "exec"), {name}.__dict__)"""
 TEX_INLINE = re.compile(r'<span class="arithmatex">\\\((.+?)\\\)</span>', re.DOTALL)
 TEX_BLOCK = re.compile(r'<div class="arithmatex">\\\[(.+?)\\\]</div>', re.DOTALL)
 NB_MARKDOWN = re.compile(r'(<div class="jp-RenderedHTMLCommon jp-RenderedMarkdown[^"]*"[^>]*>)(.*?)(</div>)', re.DOTALL)
@@ -96,13 +103,18 @@ def assemble_lab(source: Path, directory: Path) -> str:
     notebook = jupytext.read(source)
     for number, cell in enumerate(notebook.cells):
         cell.id = f"cell-{number}"  # jupytext draws random ids; fixed ones keep the bytes reproducible
-        match = LAB_CELL.match(cell.source.strip())
+        match, module = LAB_CELL.match(cell.source.strip()), LAB_MODULE.match(cell.source.strip())
         if cell.cell_type == "code" and match:
             name = match.group(1)
             if not (runner.SNIPPETS / name).is_file():
                 raise PluginError(f"{source.name}: no such snippet: snippets/{name}")
             cell.source = (runner.SNIPPETS / name).read_text().strip()
             used.add((name, 0))
+        elif cell.cell_type == "code" and module:
+            path = runner.LIB / f"{module[1]}.py"
+            if not path.is_file() or "\'\'\'" in path.read_text():
+                raise PluginError(f"{source.name}: no teaching module {path} (or it contains \'\'\')")
+            cell.source = MODULE_CELL.format(name=module[1], source=path.read_text())
     target = directory / source.with_suffix(".ipynb").name
     directory.mkdir(parents=True, exist_ok=True)
     text = jupytext.writes(notebook, fmt="ipynb")

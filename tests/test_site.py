@@ -172,4 +172,6 @@ def test_labs_download_as_notebooks_carrying_the_current_snippets(site: Path) ->
         code = ["".join(cell["source"]) for cell in notebook["cells"] if cell["cell_type"] == "code"]
         for name in re.findall(r"^# snippet: (\S+)$", lab.read_text(), re.MULTILINE):
             assert (runner.SNIPPETS / name).read_text().strip() in code, f"{lab.name} lacks {name}"
-        assert not any(source.startswith("# snippet:") for source in code)
+        for name in re.findall(r"^# module: (\w+)$", lab.read_text(), re.MULTILINE):
+            assert any((runner.LIB / f"{name}.py").read_text() in source for source in code), f"{lab.name} lacks {name}"
+        assert not any(source.startswith(("# snippet:", "# module:")) for source in code)
