@@ -12,6 +12,10 @@ In a chapter (docs/**/*.md):
     {{ snippet lib/gradlab.py }}
         a teaching module from snippets/lib/, shown in full (it is imported by snippets, not run).
 
+    {{ markdown fixes/scoreboard.py }}
+        what the snippet printed, as Markdown (a table with links, say); its code must also be shown
+        with {{ snippet }} somewhere on the site, since this shows only the output.
+
 In a lab (docs/labs/*.py, a jupytext notebook), a code cell holding only `# snippet: causes/x.py` is
 replaced by that snippet's code before mkdocs-jupyter executes the notebook, so a lab cannot drift from
 the snippets it shows and mkdocs-jupyter's cache (keyed on the notebook's bytes) sees every change.
@@ -45,7 +49,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import runner  # noqa: E402
 
 log = get_plugin_logger("snippets")
-SNIPPET = re.compile(r"^([ \t]*)\{\{ snippet (\S+) \}\}$", re.MULTILINE)
+SNIPPET = re.compile(r"^([ \t]*)\{\{ (snippet|markdown) (\S+) \}\}$", re.MULTILINE)
 FIGURE = re.compile(r'!\[(?P<alt>[^\]]*)\]\(snippet:(?P<name>[^#\s)]+)#(?P<n>\d+)(?: "(?P<caption>[^"]*)")?\)')
 LAB_CELL = re.compile(r"^# snippet: (\S+)$")
 LAB_MODULE = re.compile(r"^# module: (\w+)$")
@@ -150,7 +154,11 @@ def indent(text: str, by: str = "    ") -> str:
     return "\n".join(f"{by}{line}" if line else "" for line in text.splitlines())
 
 
-def expand_snippet(name: str, page: Page) -> str:
+def expand_snippet(name: str, page: Page, directive: str = "snippet") -> str:
+    if directive == "markdown":
+        if name not in results:
+            raise PluginError(f"{page.file.src_uri}: no such snippet: snippets/{name}")
+        return results[name].stdout.rstrip()
     if name in modules():  # a teaching module is shown in full, not run
         used.add((name, 0))
         return code_block(runner.SNIPPETS / name, f"snippets/{name}")
@@ -185,7 +193,7 @@ def expand_figure(match: re.Match[str], page: Page) -> str:
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    markdown = SNIPPET.sub(lambda m: indent(expand_snippet(m[2], page), m[1]), markdown)
+    markdown = SNIPPET.sub(lambda m: indent(expand_snippet(m[3], page, m[2]), m[1]), markdown)
     return FIGURE.sub(lambda m: expand_figure(m, page), markdown)
 
 

@@ -137,6 +137,7 @@ BAD_INPUT = {
     ),
     "a snippet no page shows": (add("snippets/causes/zz_unused.py", "print('x = 1')\n"), ["shown on no page", "snippets/causes/zz_unused.py"]),
     "a page asking for a missing snippet": (add(CHAPTER, "\n{{ snippet causes/nope.py }}\n"), ["causes/chain-product.md", "no such snippet: snippets/causes/nope.py"]),
+    "a page asking for a missing snippet's Markdown": (add(CHAPTER, "\n{{ markdown causes/nope.py }}\n"), ["causes/chain-product.md", "no such snippet: snippets/causes/nope.py"]),
     "a missing figure": (add(CHAPTER, '\n![A plot](snippet:causes/chain_product.py#1 "Caption")\n'), ["causes/chain-product.md", "the snippet draws 0 figure(s)"]),
     "a figure without alt text": (add(CHAPTER, '\n![](snippet:causes/chain_product_depth.py#1 "Caption")\n'), ["causes/chain-product.md", "needs alt text and a caption"]),
     "a page not in the navigation": (add("docs/causes/orphan.md", "# Orphan\n\nNot in nav.\n"), ["causes/orphan.md", "not included in the \"nav\""]),
