@@ -80,9 +80,12 @@ def on_pre_build(config: MkDocsConfig) -> None:
     used.clear()
     results.clear()
     try:
-        results.update(runner.run_all(report=log.info))
+        results.update(runner.run_all(report=log.debug))  # one line per snippet that runs: mkdocs -v shows them
     except runner.SnippetError as error:
-        raise PluginError(f"snippet failed, nothing was published:\n{error}") from None
+        raise PluginError(f"snippet failed, nothing was published:\n{error}\n"
+                          "Fix the snippet named above; run it alone with "
+                          ".venv/bin/python scripts/runner.py <part>/<name>.py --show") from None
+    log.info(runner.summary(results.values()))
 
 
 def figure_uri(name: str, number: int, theme: str) -> str:

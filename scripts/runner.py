@@ -149,7 +149,7 @@ def run_one(name: str, timeout: float = TIMEOUT) -> Result:
     if entry.is_dir():
         return _result(name, entry, time.perf_counter() - start, cached=True)
     CACHE.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix="run-", dir=CACHE))
+    work = Path(tempfile.mkdtemp(prefix=f"run-{os.getpid()}-", dir=CACHE))  # the pid tells debris from work
     out, cwd = work / "out", work / "cwd"
     out.mkdir()
     cwd.mkdir()
@@ -199,13 +199,47 @@ def _result(name: str, entry: Path, seconds: float, cached: bool) -> Result:
     return Result(name, stdout, figures, entry, seconds, cached)
 
 
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def sweep() -> list[Path]:
+    """Remove the working directories that a killed run left in the cache (their process is gone)."""
+    debris = [
+        work for work in CACHE.glob("run-*")
+        if not ((m := re.match(r"run-(\d+)-", work.name)) and alive(int(m[1])))
+    ]
+    for work in debris:
+        shutil.rmtree(work, ignore_errors=True)
+    return debris
+
+
+def summary(results: Iterable[Result]) -> str:
+    """One line: how many snippets came from the cache, which ran and how long they took."""
+    done = list(results)
+    ran = sorted((r for r in done if not r.cached), key=lambda r: -r.seconds)
+    line = f"{len(done)} in all, {len(done) - len(ran)} cached, {len(ran)} ran"
+    if ran:
+        line += f" ({', '.join(f'{r.name} {r.seconds:.1f} s' for r in ran[:5])}{', ...' if len(ran) > 5 else ''})"
+    return line
+
+
 def run_all(
     names: Iterable[str] | None = None,
     report: Callable[[str], None] = print,
     timeout: float = TIMEOUT,
 ) -> dict[str, Result]:
-    """Run snippets on every core; report progress; raise on the first failure, naming every one."""
+    """Run snippets on every core; report each one that runs (not the cached ones); raise after all
+    have finished if any failed, naming every one."""
     todo = list(discover() if names is None else names)
+    if CACHE.is_dir():
+        sweep()
     results: dict[str, Result] = {}
     errors: list[SnippetError] = []
     finished = itertools.count(1)  # next() on a count is atomic: progress numbers never repeat
@@ -218,8 +252,9 @@ def run_all(
             report(f"[{next(finished)}/{len(todo)}] {name} FAILED")
             return
         results[name] = result
-        took = "cached" if result.cached else f"{result.seconds:.1f} s"
-        report(f"[{next(finished)}/{len(todo)}] {name} {took}")
+        number = next(finished)
+        if not result.cached:
+            report(f"[{number}/{len(todo)}] {name} {result.seconds:.1f} s")
 
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         list(pool.map(task, todo))
@@ -228,15 +263,33 @@ def run_all(
     return {name: results[name] for name in todo}
 
 
-def _child(snippet: Path, out: Path, timeout: float) -> None:
-    """Inside the subprocess: run the snippet as __main__ and save every figure it leaves open."""
+def _run_seeded(snippet: Path) -> None:
+    """Run the snippet as __main__; fail if it drew from a global random state (np.random.normal,
+    `from numpy import random`, the random module...), however it reached it: the contract is
+    rng = np.random.default_rng(SEED), so that the output is the same on every run."""
+    import random
     import runpy
 
+    import numpy as np
+
+    def state() -> tuple[object, ...]:
+        legacy = np.random.get_state()
+        return random.getstate(), legacy[1].tobytes(), legacy[2:]
+
+    before = state()
+    runpy.run_path(str(snippet), run_name="__main__")
+    if state() != before:
+        sys.exit(f"snippets/{snippet.relative_to(SNIPPETS).as_posix()} drew from a global random state "
+                 "(np.random.<function> or the random module): use rng = np.random.default_rng(SEED)")
+
+
+def _child(snippet: Path, out: Path, timeout: float) -> None:
+    """Inside the subprocess: run the snippet as __main__ and save every figure it leaves open."""
     faulthandler.dump_traceback_later(timeout, exit=True)  # a hang prints where it is stuck
     sys.argv = [str(snippet)]
     source = snippet.read_bytes()
     if not any("matplotlib" in imported(p.read_bytes()) for p in [snippet, *local_imports(source)]):
-        runpy.run_path(str(snippet), run_name="__main__")  # draws nothing: skip matplotlib's import time
+        _run_seeded(snippet)  # draws nothing: skip matplotlib's import time
         (out / "figures.json").write_text("[]")
         return
     import matplotlib
@@ -270,7 +323,7 @@ def _child(snippet: Path, out: Path, timeout: float) -> None:
             plt.close(figure)
 
     plt.show = harvest
-    runpy.run_path(str(snippet), run_name="__main__")
+    _run_seeded(snippet)
     harvest()
     (out / "figures.json").write_text(json.dumps(sizes))
 
@@ -283,7 +336,11 @@ def main() -> None:
     parser.add_argument("snippets", nargs="*", help="paths relative to snippets/ (default: all)")
     parser.add_argument("--timeout", type=float, default=TIMEOUT, help="seconds per snippet")
     parser.add_argument("--show", action="store_true", help="print each snippet's output")
+    parser.add_argument("--cache", action="store_true", help="report the cache's size, remove stale entries")
     args = parser.parse_args()
+    if args.cache:
+        print(prune())
+        return
     names = [n.removeprefix("snippets/") for n in args.snippets] or None
     try:
         results = run_all(names, timeout=args.timeout)
@@ -292,7 +349,26 @@ def main() -> None:
     for result in results.values():
         if args.show:
             print(f"--- {result.name} ({result.figures} figures)\n{result.stdout}", end="")
+    print(summary(results.values()))
+
+
+def prune() -> str:
+    """Remove cache entries that no current snippet uses, and a killed run's debris; say what is left."""
+    def size(path: Path) -> int:
+        return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+
+    current = {cache_key(SNIPPETS / name) for name in discover()}
+    stale = [e for e in CACHE.glob("*") if e.is_dir() and not e.name.startswith("run-") and e.name not in current]
+    freed = sum(size(e) for e in stale) + sum(size(d) for d in sweep())
+    for entry in stale:
+        shutil.rmtree(entry, ignore_errors=True)
+    kept = [e for e in CACHE.glob("*") if e.is_dir()]
+    return (f"{CACHE}: {len(kept)} entries, {sum(map(size, kept)) / 1e6:.1f} MB; "
+            f"removed {len(stale)} stale entries ({freed / 1e6:.1f} MB)")
 
 
 if __name__ == "__main__":
+    venv = ROOT / ".venv"
+    if (venv / "bin" / "python").exists() and Path(sys.prefix).resolve() != venv.resolve():
+        os.execv(venv / "bin" / "python", [str(venv / "bin" / "python"), __file__, *sys.argv[1:]])  # its numpy
     main()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from pathlib import Path
@@ -111,6 +112,35 @@ def test_run_all_reports_progress_and_every_failure(project: Path) -> None:
     statuses = sorted(line.split("] ")[1] for line in lines)
     assert statuses[:2] == ["bad0.py FAILED", "bad1.py FAILED"]
     assert re.fullmatch(r"good\.py \d+\.\d s", statuses[2])
+    lines.clear()
+    results = runner.run_all([good], report=lines.append)  # cached: nothing to report but the summary
+    assert lines == [] and runner.summary(results.values()) == "1 in all, 1 cached, 0 ran"
+
+
+def test_global_random_state_fails_however_it_is_reached(project: Path) -> None:
+    for number, code in enumerate(["import numpy as np\nnp.random.normal()",
+                                   "from numpy import random\nrandom.normal()",
+                                   "import random\nrandom.random()"]):
+        name = write(project, f"unseeded{number}.py", code + "\nprint('x = 1')\n")
+        with pytest.raises(runner.SnippetError, match="drew from a global random state"):
+            runner.run_one(name)
+    seeded = write(project, "seeded.py", "import numpy as np\nprint(np.random.default_rng(0).normal() < 9)\n")
+    assert runner.run_one(seeded).stdout == "True\n"
+
+
+def test_a_killed_runs_debris_is_swept_and_stale_entries_pruned(project: Path) -> None:
+    name = write(project, "kept.py", "print('x = 1')\n")
+    runner.run_one(name)
+    stale = runner.CACHE / ("0" * 64)
+    stale.mkdir()
+    dead = runner.CACHE / "run-999999999-abc"  # no process has this pid
+    dead.mkdir()
+    live = runner.CACHE / f"run-{os.getpid()}-abc"  # a build still running keeps its directory
+    live.mkdir()
+    runner.run_all([name], report=lambda _: None)
+    assert not dead.exists() and live.exists() and stale.exists()
+    assert "removed 1 stale entries" in runner.prune()
+    assert not stale.exists() and runner.run_one(name).cached
 
 
 def test_discovery_skips_variants_and_modules(project: Path) -> None:
