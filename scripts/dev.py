@@ -4,6 +4,7 @@
     python3 scripts/dev.py build   # set up if needed, then build the site into site/ (strict)
     python3 scripts/dev.py test    # set up if needed, then run pytest (extra arguments go to pytest)
     python3 scripts/dev.py setup   # only create or update .venv from requirements.txt
+    python3 scripts/dev.py new fixes/weight-decay   # start a chapter: page, snippet, test, nav entry
 
 Set-up creates .venv and installs the pinned requirements into it; it runs again only when
 requirements.txt changes (its hash is stored in .venv).
@@ -35,7 +36,7 @@ def setup() -> None:
     wanted = hashlib.sha256(REQUIREMENTS.read_bytes()).hexdigest()
     if STAMP.exists() and STAMP.read_text() == wanted:
         return
-    print(f"Setting up {VENV} from requirements.txt (first time: a few minutes)...", flush=True)
+    print(f"Setting up {VENV} from requirements.txt (first time: about 35 s)...", flush=True)
     venv.create(VENV, with_pip=True, clear=not STAMP.exists() and VENV.exists())
     pip = [str(BIN / "python"), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
     subprocess.run([*pip, "-r", str(REQUIREMENTS)], check=True)
@@ -43,6 +44,13 @@ def setup() -> None:
 
 
 def main() -> None:
+    if sys.argv[1:2] == ["new"]:
+        import scaffold  # noqa: PLC0415  (needs nothing from .venv)
+
+        written = scaffold.new(sys.argv[2] if len(sys.argv) > 2 else "")
+        print("wrote " + ", ".join(str(p.relative_to(ROOT)) for p in written))
+        print("next: write the page and the snippet; CONTRIBUTING.md, 'The fast loop', says what to run")
+        return
     if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:
         sys.exit(__doc__)
     setup()

@@ -62,6 +62,7 @@ TEX_BLOCK = re.compile(r'<div class="arithmatex">\\\[(.+?)\\\]</div>', re.DOTALL
 NB_MARKDOWN = re.compile(r'(<div class="jp-RenderedHTMLCommon jp-RenderedMarkdown[^"]*"[^>]*>)(.*?)(</div>)', re.DOTALL)
 NB_TEX = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$", re.DOTALL)
 OFFSITE_SCRIPT = re.compile(r'<script[^>]*\bsrc="(?:(?:https?:)?//[^"]*)?"[^>]*>\s*</script>|<script type="text/x-mathjax-config">.*?</script>', re.DOTALL)
+CODE_BLOCK = re.compile(r'<div class="((?:language-\w+ )?highlight|tabbed-set[^"]*)"')
 MERMAID = re.compile(r"<script type=\"module\">\s*document\.addEventListener\(\"DOMContentLoaded\".*?</script>", re.DOTALL)
 
 results: dict[str, runner.Result] = {}
@@ -222,7 +223,9 @@ def on_page_content(content: str, page: Page, config: MkDocsConfig, files: Files
         download = f'<p><a class="md-button" href="{notebook}" download>Download this notebook (.ipynb)</a></p>'
         content = download + content
     content = TEX_BLOCK.sub(lambda m: mathml(m[1], "block", page), content)
-    return TEX_INLINE.sub(lambda m: mathml(m[1], "inline", page), content)
+    content = TEX_INLINE.sub(lambda m: mathml(m[1], "inline", page), content)
+    # Code and its output stay out of the search index: results lead to prose, and indexing is faster.
+    return CODE_BLOCK.sub(lambda m: f'<div data-search-exclude class="{m[1]}"', content)
 
 
 def modules() -> list[str]:

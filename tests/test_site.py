@@ -175,3 +175,10 @@ def test_labs_download_as_notebooks_carrying_the_current_snippets(site: Path) ->
         for name in re.findall(r"^# module: (\w+)$", lab.read_text(), re.MULTILINE):
             assert any((runner.LIB / f"{name}.py").read_text() in source for source in code), f"{lab.name} lacks {name}"
         assert not any(source.startswith(("# snippet:", "# module:")) for source in code)
+
+
+def test_code_stays_out_of_the_search_index(site: Path) -> None:
+    docs = json.loads((site / "search" / "search_index.json").read_text())["docs"]
+    assert any("chain rule" in d["text"] for d in docs), "the prose is indexed"
+    coded = [d["location"] for d in docs if "import numpy as np" in d["text"] or "NumPyPyTorch" in d["text"]]
+    assert not coded, f"code in the search index: {coded[:5]}"
