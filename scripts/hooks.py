@@ -29,6 +29,7 @@ Anything unknown, unused, missing or failing stops the build with a message nami
 from __future__ import annotations
 
 import html
+import json
 import os
 import posixpath
 import re
@@ -74,7 +75,21 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     if "SOURCE_DATE_EPOCH" not in os.environ:
         git = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=runner.ROOT, capture_output=True, text=True)
         os.environ["SOURCE_DATE_EPOCH"] = git.stdout.strip() or "0"
+    quiet_kernel(runner.CACHE.parent / "jupyter")
     return config
+
+
+def quiet_kernel(directory: Path) -> None:
+    """The labs' kernel, logging errors only. ipykernel warns that a kernel "is running over TCP without
+    encryption" every time it starts; the build's kernel listens on 127.0.0.1 only, for the seconds a lab
+    runs, so the warning says nothing useful here. This kernelspec shadows the default `python3` one."""
+    spec = directory / "kernels" / "python3" / "kernel.json"
+    spec.parent.mkdir(parents=True, exist_ok=True)
+    argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}", "--IPKernelApp.log_level=ERROR"]
+    text = json.dumps({"argv": argv, "display_name": "Python 3", "language": "python"})
+    if not spec.exists() or spec.read_text() != text:
+        spec.write_text(text)
+    os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(directory), os.environ.get("JUPYTER_PATH")]))
 
 
 def on_pre_build(config: MkDocsConfig) -> None:
