@@ -63,7 +63,9 @@ TEX_BLOCK = re.compile(r'<div class="arithmatex">\\\[(.+?)\\\]</div>', re.DOTALL
 NB_MARKDOWN = re.compile(r'(<div class="jp-RenderedHTMLCommon jp-RenderedMarkdown[^"]*"[^>]*>)(.*?)(</div>)', re.DOTALL)
 NB_TEX = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$", re.DOTALL)
 OFFSITE_SCRIPT = re.compile(r'<script[^>]*\bsrc="(?:(?:https?:)?//[^"]*)?"[^>]*>\s*</script>|<script type="text/x-mathjax-config">.*?</script>', re.DOTALL)
-CODE_BLOCK = re.compile(r'<div class="((?:language-\w+ )?highlight|tabbed-set[^"]*)"')
+# Material's search parser ends an exclusion at the first closing tag of the same name, so nested <div>s
+# (a notebook's cells) need their <pre> blocks and hidden copy texts marked one by one.
+CODE_BLOCK = re.compile(r'<div class="((?:language-\w+ )?highlight|tabbed-set[^"]*|clipboard-copy-txt)"|<pre(?=[ >])')
 MERMAID = re.compile(r"<script type=\"module\">\s*document\.addEventListener\(\"DOMContentLoaded\".*?</script>", re.DOTALL)
 
 results: dict[str, runner.Result] = {}
@@ -240,7 +242,7 @@ def on_page_content(content: str, page: Page, config: MkDocsConfig, files: Files
     content = TEX_BLOCK.sub(lambda m: mathml(m[1], "block", page), content)
     content = TEX_INLINE.sub(lambda m: mathml(m[1], "inline", page), content)
     # Code and its output stay out of the search index: results lead to prose, and indexing is faster.
-    return CODE_BLOCK.sub(lambda m: f'<div data-search-exclude class="{m[1]}"', content)
+    return CODE_BLOCK.sub(lambda m: f'<div data-search-exclude class="{m[1]}"' if m[1] else "<pre data-search-exclude", content)
 
 
 def modules() -> list[str]:

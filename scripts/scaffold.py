@@ -94,8 +94,12 @@ def add_to_nav(config: str, part: str, title: str, path: str) -> str:
     """The mkdocs.yml text with `title: path` appended to the part's section of the navigation."""
     lines = config.splitlines(keepends=True)
     start = next((i for i, line in enumerate(lines) if line.rstrip() == f"  - {PARTS[part]}:"), None)
-    if start is None:
-        raise SystemExit(f"mkdocs.yml has no '  - {PARTS[part]}:' section in its nav")
+    if start is None:  # a part's first chapter opens its section, before the parts that follow it
+        later = [f"  - {PARTS[p]}:" for p in list(PARTS)[list(PARTS).index(part) + 1 :]] + ["  - Labs:"]
+        start = next((i for i, line in enumerate(lines) if line.rstrip() in later), None)
+        if start is None:
+            raise SystemExit(f"mkdocs.yml has no '  - {PARTS[part]}:' section in its nav, nor a later part")
+        lines.insert(start, f"  - {PARTS[part]}:\n")
     end = start + 1
     while end < len(lines) and lines[end].startswith("      - "):
         end += 1
