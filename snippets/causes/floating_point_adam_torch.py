@@ -3,14 +3,22 @@ import torch
 
 GRADIENTS = [0.0, 1e-4, 1e-2]  # one parameter each
 
-for dtype in [torch.float16, torch.float32]:
-    weights = torch.nn.Parameter(torch.ones(len(GRADIENTS), dtype=dtype))
+def adam_step(start, dtype):
+    """One Adam step from zero state, every weight starting at `start`; returns (v, new weights)."""
+    weights = torch.nn.Parameter(torch.full((len(GRADIENTS),), start, dtype=dtype))
     optimizer = torch.optim.Adam([weights], lr=1e-3)
     weights.grad = torch.tensor(GRADIENTS, dtype=dtype)
     optimizer.step()
-    v = optimizer.state[weights]["exp_avg_sq"]
-    for grad, vi, w in zip(GRADIENTS, v.tolist(), weights.tolist()):
-        print(f"{str(dtype)[6:]}, gradient {grad:g}: v = {vi:.3g}, new weight = {w:.4g}")
+    return optimizer.state[weights]["exp_avg_sq"].tolist(), weights.tolist(), optimizer
+
+
+for dtype in [torch.float16, torch.float32]:
+    v, weights, optimizer = adam_step(1.0, dtype)
+    for grad, vi, w in zip(GRADIENTS, v, weights):
+        print(f"{str(dtype)[6:]}, gradient {grad:g}: v = {vi:.3g}, new weight = {w:.4g}, "
+              f"step taken = 1 - new weight = {1 - w:.4g}")
+# From a weight of 0 the new weight is minus the step itself, not rounded to the float16 grid near 1.
+print(f"float16, gradient 0.01, from 0: step = {-adam_step(0.0, torch.float16)[1][2]:.4g}")
 
 print(f"Adam defaults: betas = {optimizer.defaults['betas']}, eps = {optimizer.defaults['eps']:g}")
 scaler = torch.amp.GradScaler("cpu")  # the defaults

@@ -25,6 +25,10 @@ for label, (step, quantity, where) in [("first inf or NaN", history.first_nonfin
                                        ("first NaN", history.first_nan)]:
     print(f"{label} = step {step}, {quantity}" + ("" if where == quantity else f" ({where})"))
 print(f"init_scale {CALM_SCALE}: mean loss over steps 50-99 = {np.mean(calm.loss[50:]):.3f}")
+finite = lambda values: values[np.isfinite(values)]  # what the figure can draw
+print(f"largest finite loss = {finite(loss).max():.2g}, gradient norm = {finite(grad).max():.2g}")
+print("weight norms at step 2: " + ", ".join(f"|{n}| = {weights[2, names.index(n)]:.2g}" for n in "WUV"))
+print(f"largest finite |V| = {finite(weights[:, names.index('V')]).max():.2g}")
 
 fig, axes = plt.subplots(3, 1, sharex=True, figsize=(7, 7), layout="constrained")
 axes[0].semilogy(calm.loss[:len(loss)], color="0.6", label=f"init_scale {CALM_SCALE}")

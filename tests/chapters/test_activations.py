@@ -254,3 +254,19 @@ def test_pytorch_autograd_agrees() -> None:
     peak = argmax(g, -0.2, -0.05)
     assert value(cliffs, "largest |dy/dx|") == f"{g(peak):.2f} at x = {peak:.4f}"
     assert number(cliffs, "dy/dx at x = 0") == round(200 * (2 / math.cosh(5) ** 2 - 1), 2)
+
+
+def test_the_figures_alt_text() -> None:
+    text = page(PAGE)
+    # sigmoid, bias 0: the depth-2 slope peaks at about 1.5 (complex step and golden section, as above)
+    g = lambda x: slope(nested(sig, 2), x)  # noqa: E731
+    assert f"{g(argmax(g, -1.0, 1.0)):.1f}" == "1.5" and "peaks of 2, about 1.5 and about 0.05" in text
+    # GELU peaks at sqrt 2 with its closed-form height; SiLU where z tanh(z/2) = 2 (bisection above)
+    peaks = largest_slopes()
+    assert f"{peaks['gelu']:.2f}" == "1.13" and f"{math.sqrt(2):.1f}" == "1.4"
+    assert "a peak of about 1.13 near z = 1.4" in text
+    assert f"{peaks['silu (swish)']:.2f}" == "1.10" and f"{silu_peak():.1f}" == "2.4"
+    assert "SiLU peaks at about 1.10 near z = 2.4" in text
+    # the 50-layer sigmoid chain's largest slope over x in [-3, 3], by complex step
+    h = lambda x: slope(lambda v: _sig_chain(v, 50), x)  # noqa: E731
+    assert f"{h(argmax(h, -3, 3)):.1e}" == "1.6e-39" and "at about 1.6e-39" in text

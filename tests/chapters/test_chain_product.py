@@ -6,7 +6,7 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
-from support import number, output, page, torch_output, value
+from support import ROOT, number, output, page, torch_output, value
 
 W = Fraction("2.34")
 PAGE = "causes/chain-product.md"
@@ -96,3 +96,6 @@ def test_the_numbers_in_the_prose_and_the_figures_alt_text() -> None:
         assert f"10 to the {math.log10(largest[dtype]):.3g}".startswith(quoted) and quoted in text
     depths = [math.floor(math.log(largest[d]) / math.log(2.34)) + 1 for d in ("float16", "float32", "float64")]
     assert "crosses them at depths {}, {} and {}".format(*depths) in text
+    # The depth axis runs from 0 to 900 layers: far enough to show the float64 crossing of the 2.34 line.
+    assert depths[-1] < 900 and "np.arange(0, 901)" in (ROOT / "snippets/causes/chain_product_depth.py").read_text()
+    assert "against depth from 0 to 900 layers" in text

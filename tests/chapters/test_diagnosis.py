@@ -196,3 +196,116 @@ def test_first_nan_procedure_finds_the_planted_layer() -> None:
     # Why the inf is only seen backward: tanh(+-inf) = +-1 (finite), tanh' = 1 - 1^2 = 0, and 0 * inf = NaN.
     assert math.tanh(math.inf) == 1.0 and math.isnan(0.0 * math.inf)
     assert "**forward, layer 3**" in page(PAGE) and "**backward, layer 5**" in page(PAGE)
+
+
+def test_which_norm_becomes_inf_first() -> None:
+    """The naive float32 sum of squares overflows at sqrt(max) = 1.8e19 while every entry is finite; a
+    norm scaled by the largest entry, or one computed in float64 (gradlab.norm), does not."""
+    import gradlab  # noqa: PLC0415  (the teaching module is the subject under test)
+
+    gradient = np.array([2e19, 1.0], dtype=np.float32)
+    assert np.isfinite(gradient).all() and 2e19 > math.sqrt(FLOAT32_MAX)
+    with np.errstate(over="ignore"):
+        assert np.sqrt(np.sum(gradient * gradient)) == math.inf  # the snippet's sum, in float32
+        assert np.linalg.norm(gradient) == math.inf
+    largest = np.abs(gradient).max()
+    scaled = largest * np.sqrt(np.sum((gradient / largest) ** 2))  # overflow-safe, still in float32
+    assert scaled.dtype == np.float32 and float(scaled) == pytest.approx(2e19, rel=1e-6)
+    assert gradlab.norm(gradient) == pytest.approx(2e19, rel=1e-6)
+    text = page(PAGE)
+    assert f"{FLOAT32_MAX:.1e}" == "3.4e+38" and text.count(r"3.4 \times 10^{38}") == 3
+    assert "plain sum of squares in float32" in text and "overflow-safe norm" in text
+    assert "as the lab's `gradlab.norm` does" in text
+    # The old sentence made it a property of every norm: "so the norm becomes inf first."
+    assert r"1.8 \times 10^{19}\), so the norm becomes inf first" not in text
+    # The linear model's last finite norm: at most sqrt(max), and one growth factor (1.6895) more overflows.
+    low, high = math.sqrt(FLOAT32_MAX) / 1.6895, math.sqrt(FLOAT32_MAX)
+    assert 19 < math.log10(low) < math.log10(high) < 19.5
+    assert r"last finite gradient norm is about \(10^{19}\)" in text
+
+
+# ---------------------------------------------------------------- the two figures, by a second implementation
+def torch_history(inputs: np.ndarray, targets: np.ndarray, lr: float, steps: int, depth: int,
+                  gain: float) -> tuple[list[float], list[float]]:
+    """The loss and the float32 gradient norm (a plain sum of squares) per step, by torch autograd in
+    float32, from the snippets' initial weights: He init (N(0, 2 / fan_in)) times `gain`, 16 units wide,
+    no biases, batches of 32 rows in order, SGD on mean(error^2) / 2. Runs all `steps`: the test reads
+    where the first non-finite value appears."""
+    torch = pytest.importorskip("torch")
+    init = np.random.default_rng(0)
+    sizes = [inputs.shape[1]] + [16] * depth + [1]
+    weights = [torch.tensor((init.normal(size=(m, n)) * gain * math.sqrt(2 / m)).astype(np.float32), requires_grad=True)
+               for m, n in zip(sizes, sizes[1:])]
+    x, y = torch.from_numpy(inputs), torch.from_numpy(targets)
+    losses, norms = [], []
+    for step in range(steps):
+        rows = slice(step * 32 % 256, step * 32 % 256 + 32)
+        h = x[rows]
+        for w in weights[:-1]:
+            h = torch.relu(h @ w)
+        loss = (((h @ weights[-1])[:, 0] - y[rows]) ** 2).mean() / 2
+        grads = torch.autograd.grad(loss, weights)
+        losses.append(loss.item())
+        norms.append(torch.sqrt(sum((g * g).sum() for g in grads)).item())
+        with torch.no_grad():
+            weights = [(w - lr * g).requires_grad_() for w, g in zip(weights, grads)]
+    return losses, norms
+
+
+def figure_data() -> tuple[np.ndarray, np.ndarray]:
+    """The inputs diagnosis_deep.py and diagnosis_histories.py draw (same seed, same calls)."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(256, 4)).astype(np.float32)
+    y = (X @ np.array([1.0, -2.0, 0.5, 1.0]) + 0.1 * rng.normal(size=256)).astype(np.float32)
+    return X, y
+
+
+def first_nonfinite(values: list[float]) -> int | None:
+    return next((i for i, v in enumerate(values) if not math.isfinite(v)), None)
+
+
+def test_deep_figure_by_torch() -> None:
+    X, y = figure_data()
+    he_fast, _ = torch_history(X, y, 0.1, 30, 10, 1.0)
+    he_slow, _ = torch_history(X, y, 0.01, 30, 10, 1.0)
+    assert all(2.2 < v < 2.7 for v in he_fast[:7])  # "near 2.5 for steps 0 to 6"
+    assert round(math.log10(he_fast[7])) == 2 and round(math.log10(he_fast[8]), 1) == 4.6
+    assert first_nonfinite(he_fast) == 9 == number(output("symptoms/diagnosis_deep.py"), "init x1, lr 0.1: first inf or NaN loss at step")
+    assert first_nonfinite(he_slow) is None and 1.5 < min(he_slow) and max(he_slow) < 4  # all 30 steps
+    for lr, peak in [(0.05, "4e+29"), (0.005, "2e+12")]:
+        losses, _ = torch_history(X, y, lr, 30, 10, 1.6)
+        assert f"{losses[0]:.0e}" == "4e+02" and f"{losses[1]:.0e}" == peak
+        assert first_nonfinite(losses) == 2
+    text = page(PAGE)
+    for quoted in ["the loss sits near 2.5 for steps 0 to 6, rises to about 100 and then about 10 to the 4.6, and ends at step 9",
+                   "at 0.01 (blue) it stays between 1.5 and 4 for all 30 steps", "start at a loss of about 400",
+                   "reach about 4 times 10 to the 29 (red) or 2 times 10 to the 12 (blue) at step 1, and end at step 2"]:
+        assert quoted in text, quoted
+
+
+def test_histories_figure_by_torch() -> None:
+    X, y = figure_data()
+    unscaled, bad_batch = X.copy(), X.copy()
+    unscaled[:, 0] = 1000 + 300 * X[:, 0]
+    bad_batch[165, 2] = np.nan
+    _, high = torch_history(X, y, 2.5, 100, 0, 1.0)
+    _, tenth = torch_history(X, y, 0.25, 100, 0, 1.0)
+    end = first_nonfinite(high)
+    assert end == 97 and round(high[0]) == 2 and round(math.log10(high[end - 1])) == 19
+    assert first_nonfinite(tenth) is None
+    settled = next(i for i, v in enumerate(tenth) if v < 0.06)
+    assert all(0.005 < v < 0.06 for v in tenth[settled:])
+    for inputs, lr, depth, gain, exponent, ends in [(unscaled, 0.25, 0, 1.0, 5, (3, 4)), (X, 0.05, 10, 1.6, 4, (1, 2))]:
+        runs = [torch_history(inputs, y, rate, 10, depth, gain)[1] for rate in [lr, lr / 10]]
+        assert all(round(math.log10(norms[0])) == exponent for norms in runs)
+        assert tuple(first_nonfinite(norms) for norms in runs) == ends
+    assert round(math.log10(runs[1][1])) == 13  # the deep chain at lr 0.005, step 1
+    runs = [torch_history(bad_batch, y, rate, 10, 0, 1.0)[1] for rate in [0.25, 0.025]]
+    assert all(first_nonfinite(norms) == 5 for norms in runs)
+    before = [v for norms in runs for v in norms[:5]]  # both runs, before the NaN
+    assert round(min(before), 1) == 0.9 and round(max(before)) == 2
+    text = page(PAGE)
+    for quoted in ["from about 2 to 10 to the 19 and ends at step 97", "falls to between 0.005 and 0.06 and stays there for all 100 steps",
+                   "both learning rates start near 10 to the 5", "both start near 10 to the 4",
+                   "blue reaches about 10 to the 13 and ends at step 2", "both stay between about 0.9 and 2"]:
+        assert quoted in text, quoted

@@ -187,13 +187,31 @@ def test_adam_epsilon_underflows() -> None:
     assert fmt(adam_first_step(1e-2, LAYOUTS["float32"])[1], ".4g") == "0.001" and "float32's 0.001" in text
 
 
+def torch_adam_first_step_from_zero(gradient: float) -> Fraction:
+    """torch.optim.Adam's first step (single-tensor path) for a float16 weight at 0, each tensor
+    operation rounded once to float16: m = lerp(0, g, 1 - b1), v = b2 * 0 + (1 - b2) g g,
+    denom = sqrt(v) / sqrt(1 - b2) + eps, step = lr / (1 - b1) * m / denom."""
+    r = lambda x: to_format(x, LAYOUTS["float16"])  # noqa: E731
+    g = r(gradient)
+    m, v = r(Fraction(1 - 0.9) * g), r(Fraction(1 - 0.999) * g * g)
+    denom = r(r(r(Fraction(math.sqrt(v))) / Fraction(math.sqrt(1 - 0.999))) + Fraction(1e-8))
+    return -r(-Fraction(1e-3 / (1 - 0.9)) * m / denom)
+
+
 def test_adam_and_grad_scaler_in_pytorch() -> None:
     out = torch_output("causes/floating_point_adam_torch.py")
     text = page(PAGE)
     for dtype, layout in [("float16", LAYOUTS["float16"]), ("float32", LAYOUTS["float32"])]:
         for gradient in [0.0, 1e-4, 1e-2]:
             v, _, weight = adam_first_step(gradient, layout)
-            assert value(out, f"{dtype}, gradient {gradient:g}") == f"v = {fmt(v, '.3g')}, new weight = {fmt(weight, '.4g')}"
+            taken = 1 - weight
+            assert value(out, f"{dtype}, gradient {gradient:g}") == (
+                f"v = {fmt(v, '.3g')}, new weight = {fmt(weight, '.4g')}, step taken = 1 - new weight = {fmt(taken, '.4g')}")
+    # PyTorch's order of operations, each rounded to float16 (from a weight of 0, so no rounding near 1)
+    step = torch_adam_first_step_from_zero(1e-2)
+    assert fmt(step, ".4g") == "0.0009165" and number(out, "float16, gradient 0.01, from 0: step") == float(fmt(step, ".4g"))
+    assert fmt(step, ".4g") != fmt(adam_first_step(1e-2, LAYOUTS["float16"])[1], ".4g")  # a different rounding
+    assert "0.0009165, not 0.0009065" in text
     assert value(out, "Adam defaults: betas") == "(0.9, 0.999), eps = 1e-08"
     scale = 2**16
     assert number(out, "GradScaler initial scale") == scale == 65536
@@ -203,3 +221,15 @@ def test_adam_and_grad_scaler_in_pytorch() -> None:
     assert value(out, "after an inf gradient: weight") == f"1, scale = {scale * 0.5:g}"
     for quoted in ["65536", r"2^{16}", "multiplies it by 2 after 2000", "by 0.5", "32768"]:
         assert quoted in text
+
+
+def test_figure_alt_text_ranges() -> None:
+    """The bars of the range chart run from log10(smallest normal) to log10(largest), from the formulas."""
+    text = page(PAGE)
+    low, high = (math.log10(limits(*LAYOUTS["float16"])[i]) for i in (1, 0))
+    assert round(low) == -4 and f"{high:.1f}" == "4.8"
+    low, high = (math.log10(limits(*LAYOUTS["bfloat16"])[i]) for i in (1, 0))
+    assert round(low) == -38 and f"{high:.1f}" == "38.5"
+    assert "from about minus 4 to plus 4.8" in text and "from about minus 38 to plus 38.5" in text
+    # Adam's epsilon is left of float16's smallest subnormal on the log axis
+    assert -8 < math.log10(limits(*LAYOUTS["float16"])[2]) and "the 1e-8 line lies left of float16's dotted" in text

@@ -17,6 +17,7 @@ Theory used here:
 import math
 import re
 from fractions import Fraction
+from typing import Callable
 
 import numpy as np
 import pytest
@@ -93,6 +94,8 @@ def test_chi_at_the_fixed_point() -> None:
         expected = f"{gain**2:.4f}"
         assert value(out, f"chi at the fixed point, gain {gain:.2f}") == expected
     assert "0.8100" in text
+    # the figure: the tanh curve reaches about 1.36 at g = 2, the right end of its axis
+    assert f"{tanh_chi(2.0, tanh_fixed_point(2.0)):.2f}" == "1.36" and "to about 1.36 at g = 2" in text
     for gain in [1.1, 1.5, 5 / 3]:  # q* > 0: computed here by iteration and the trapezoid rule
         expected = tanh_chi(gain, tanh_fixed_point(gain))
         assert expected > 1  # the growing (chaotic) side for every gain above 1
@@ -126,7 +129,8 @@ def test_numerical_critical_gains() -> None:
     shifted = math.sqrt(2) * math.exp(C_RELU / (4 * WIDTH))
     sigma = math.sqrt(C_RELU / (WIDTH * layers)) / 2  # std of ln(critical gain) for one input
     assert abs(math.log(relu / shifted)) < 4 * sigma + 0.0005
-    assert f"{relu:.3f}" in text and f"{shifted:.3f}" in text
+    assert f"{relu:.3f}" in text and f"{shifted:.3f}" == "1.421" and r"e^{5/(4n)} = 1.421" in text
+    assert f"{math.sqrt(2):.3f}" == "1.414" and "dotted theory line at 1.414" in text
     assert f"{100 * (relu / math.sqrt(2) - 1):.1f} %" in text  # how far above sqrt(2)
     assert f"{100 * C_RELU / (4 * WIDTH):.1f} %" in text  # the predicted shift
     assert f"{100 * sigma:.0f} %" in text  # one network's scatter
@@ -140,6 +144,7 @@ def test_numerical_critical_gains() -> None:
     tanh = number(out, "tanh: critical gain (ratio = 1)")
     assert abs(tanh - theory) < bias + 4 * noise
     assert tanh > 1.1  # clearly not the infinitely deep value 1
+    assert f"{theory:.2f}" == "1.19" and "the finite-depth value near 1.19" in text  # the caption
     assert f"{tanh:.3f}" in text
 
 
@@ -174,6 +179,8 @@ def test_depth_profiles() -> None:
         assert abs(math.log(printed / theory)) < tolerance, (gain, printed, theory)
     for gain in [0.8, 1.0, 1.2]:
         assert field(out, f"tanh, gain {gain:.2f}", "std(h_50)") in text
+    for gain in [1.0, 1.2, 5 / 3]:  # the figure's ReLU row, quoted as printed
+        assert field(out, f"relu, gain {gain:.2f}", "std(h_50)") in text
     assert f"{math.sqrt(tanh_fixed_point(1.2)):.2f}" == "0.50" and "0.50" in text  # sqrt(q*) at g = 1.2
     assert tanh_std(1.0, DEPTH) == pytest.approx(1 / math.sqrt(2 * DEPTH), rel=0.1)  # q_l ~ 1 / (2 l)
     assert r"1/\sqrt{2 \cdot 50} = 0.1" in text
@@ -244,7 +251,8 @@ def test_glorot_histograms() -> None:
             assert f"{quoted:.3f}" in text
         for quoted in [grads[0], grads[-1]]:
             assert f"{quoted:.2e}" in text
-        assert f"{grad_ratio:.2g}" in text or f"{round(grad_ratio)}" in text
+        assert f"{grad_ratio:.2g}" == {"standard": "12", "normalised": "2.4"}[name]
+        assert f"a ratio of {grad_ratio:.2g}" in text
     assert Fraction(6, 2 * n) / 3 == Fraction(2, n + n)  # the normalised init is Var = 2 / (n_in + n_out)
 
 
@@ -275,6 +283,7 @@ def test_schemes_numpy_and_pytorch() -> None:
     out = output("causes/initialisation_schemes.py")
     check_schemes(out, {"standard": "uniform +-1/sqrt(n)", "xavier": "Xavier uniform", "he": "He normal"})
     text = page(PAGE)
+    assert [f"{SCHEME_STD[key]:.4f}" for key in SCHEME_STD] == ["0.0361", "0.0625", "0.0884"]
     for key in SCHEME_STD:
         assert f"{SCHEME_STD[key]:.4f}" in text
     for label in ["uniform +-1/sqrt(n)", "Xavier uniform", "He normal"]:
@@ -285,3 +294,47 @@ def test_schemes_numpy_and_pytorch() -> None:
     assert value(torch_out, "calculate_gain('relu')") == f"{math.sqrt(2):.4f}"
     assert value(torch_out, "calculate_gain('tanh')") == f"{5 / 3:.4f}"
     assert '`torch.nn.init.calculate_gain("tanh")` \\(= 5/3\\)' in text
+
+
+def gaussian_mean(f: Callable[[np.ndarray], np.ndarray], q: float) -> float:
+    """E[f(h)], h ~ N(0, q), by a trapezoid rule on a fine grid over +-12 standard deviations."""
+    z = np.linspace(-12.0, 12.0, 24001)
+    return float(np.trapezoid(f(math.sqrt(q) * z) * np.exp(-z * z / 2), z) / math.sqrt(2 * math.pi))
+
+
+def fixed_point_chi(phi: Callable[[np.ndarray], np.ndarray], slope: Callable[[np.ndarray], np.ndarray], g: float) -> tuple[float, float]:
+    """q* = g^2 E[phi(h)^2] by iteration from q = 1, and chi(q*) = g^2 E[phi'(h)^2]."""
+    q = 1.0
+    for _ in range(400):
+        q = g * g * gaussian_mean(lambda h: phi(h) ** 2, q)
+    return q, g * g * gaussian_mean(lambda h: slope(h) ** 2, q)
+
+
+def test_sigmoid_is_not_served_by_xaviers_variance() -> None:
+    def sigmoid(h: np.ndarray) -> np.ndarray:
+        return 1 / (1 + np.exp(-h))
+
+    def sigmoid_slope(h: np.ndarray) -> np.ndarray:
+        return sigmoid(h) * (1 - sigmoid(h))
+
+    grid = np.linspace(-20, 20, 400001)
+    assert sigmoid_slope(grid).max() == pytest.approx(0.25, abs=1e-12)  # so chi <= g^2 / 16
+    _, chi_xavier = fixed_point_chi(sigmoid, sigmoid_slope, 1.0)
+    _, chi_four = fixed_point_chi(sigmoid, sigmoid_slope, 4.0)
+    assert f"{chi_xavier:.3f}" == "0.056" and f"{chi_four:.2f}" == "0.40"
+    below, above = fixed_point_chi(sigmoid, sigmoid_slope, 9.5)[1], fixed_point_chi(sigmoid, sigmoid_slope, 10.5)[1]
+    assert below < 1 < above  # the critical gain is about 10
+    text = page(PAGE)
+    assert r"\(\chi \le g^2/16\)" in text and r"\(\chi(q^*) = 0.056\)" in text and "gives 0.40" in text
+    assert "critical gain (about 10)" in text
+    assert "for tanh or sigmoid layers" not in text  # the old advice
+
+
+def test_a_flat_tanh_forward_profile_is_not_criticality() -> None:
+    """Every tanh gain above 1 has a stable positive fixed point q*, so the forward std levels off; but
+    chi(q*) > 1 there, so the gradient still grows: the flat forward line is not the critical gain."""
+    for g in [1.2, 5 / 3]:
+        q_star, chi = fixed_point_chi(np.tanh, lambda h: 1 / np.cosh(h) ** 2, g)
+        assert q_star > 0.1 and chi > 1
+    caption = "A flat forward line does not mean a critical gain: every tanh gain above 1 levels off at its own fixed point"
+    assert caption in page(PAGE) and "only the critical gain gives a flat line" not in page(PAGE)

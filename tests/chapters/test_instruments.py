@@ -6,6 +6,7 @@ the per-layer growth of the profile figure from mean-field theory. PyTorch varia
 
 import math
 from fractions import Fraction
+from typing import Callable
 
 import numpy as np
 import pytest
@@ -175,25 +176,99 @@ def test_grad_scaler_finds_the_float16_ceiling_then_collapses(variant: str) -> N
     assert r"22 + 150 = 172" in text and "41{,}943" in text and "83{,}886" in text and "65,504" in text
 
 
-def mean_field_growth(sigma: float) -> float:
+def gaussian_mean(f: Callable[[np.ndarray], np.ndarray], panels: int = 48) -> float:
+    """E[f(z)], z ~ N(0, 1), by composite 32-point Gauss-Legendre on [-12, 12] (the snippet uses a
+    Riemann sum on a uniform grid: a different rule, so agreement is evidence of convergence)."""
+    nodes, weights = np.polynomial.legendre.leggauss(32)
+    edges = np.linspace(-12.0, 12.0, panels + 1)
+    total = 0.0
+    for a, b in zip(edges[:-1], edges[1:]):
+        z = (a + b) / 2 + (b - a) / 2 * nodes
+        total += (b - a) / 2 * float(np.sum(weights * f(z) * np.exp(-z * z / 2)))
+    return total / math.sqrt(2 * math.pi)
+
+
+def mean_field_growth(sigma: float, average: Callable[[Callable[[np.ndarray], np.ndarray]], float] = gaussian_mean) -> float:
     """sqrt(chi) for a tanh network without biases: q* solves q = sigma^2 E[tanh(sqrt(q) z)^2], and
-    chi = sigma^2 E[tanh'(sqrt(q*) z)^2], z ~ N(0, 1), by Gauss-Hermite quadrature."""
-    z, w = np.polynomial.hermite_e.hermegauss(101)
-    w = w / w.sum()
+    chi = sigma^2 E[tanh'(sqrt(q*) z)^2], z ~ N(0, 1)."""
     q = 1.0
-    for _ in range(1000):
-        q = sigma**2 * float(np.sum(w * np.tanh(math.sqrt(q) * z) ** 2))
-    return math.sqrt(sigma**2 * float(np.sum(w * (1 - np.tanh(math.sqrt(q) * z) ** 2) ** 2)))
+    for _ in range(300):
+        q = sigma**2 * average(lambda z: np.tanh(math.sqrt(q) * z) ** 2)
+    return math.sqrt(sigma**2 * average(lambda z: (1 - np.tanh(math.sqrt(q) * z) ** 2) ** 2))
+
+
+def hermite_101(f: Callable[[np.ndarray], np.ndarray]) -> float:
+    """The rule the page used to quote: 101-node Gauss-Hermite, not converged at sigma_w = 3."""
+    z, w = np.polynomial.hermite_e.hermegauss(101)
+    return float(np.sum(w * f(z)) / np.sum(w))
 
 
 def test_profile_growth_matches_mean_field_theory() -> None:
     out = output("symptoms/instruments_profile.py")
+    converged = mean_field_growth(3.0)
+    assert abs(converged - mean_field_growth(3.0, lambda f: gaussian_mean(f, panels=96))) < 1e-9
     for sigma in [2.0, 3.0]:  # the chaotic phase, where q* > 0 and the theory's factor exceeds 1
         measured = number(out, f"sigma_w = {sigma}: growth per layer toward the input")
         # Width 64 and 19 layers: finite-width fluctuations and the transient from q = 1 to q* allow a
         # few percent; the theory predicts the factor, not the sample.
         assert measured == pytest.approx(mean_field_growth(sigma), rel=0.04)
-    assert f"{mean_field_growth(3.0):.3f}" == "1.366"
+    assert number(out, "sigma_w = 3.0: mean-field growth per layer, sqrt(chi)") == pytest.approx(converged, abs=6e-5)
+    assert f"{converged:.4f}" == "1.3638"
+    assert f"{mean_field_growth(3.0, hermite_101):.3f}" == "1.366"  # the old, unconverged value
     text = page(PAGE)
-    assert r"\(\sqrt{\chi} \approx\) **1.366**" in text and "**1.357**" in text
+    assert r"\(\sqrt{\chi} \approx\) **1.3638**" in text and "**1.357**" in text
+    assert r"\(\sqrt{\chi} \approx\) **1.366**" not in text and "would give 1.366" in text
     assert value(out, "sigma_w = 3.0: growth per layer toward the input") == "1.357"
+
+
+def torch_profile(sigma: float) -> tuple[list[float], list[float]]:
+    """Per-layer weight-gradient norms (layer 1 first) and activation RMS of the profile's network, by torch
+    autograd in float64: 20 tanh layers, 64 wide, weights N(0, sigma^2 / 64), a N(0, 1 / 64) readout and
+    the loss sum((out - target)^2) / (2 * 64), from the inputs and weights the snippet draws (seeds 0, 1)."""
+    torch = pytest.importorskip("torch")
+    rng, init = np.random.default_rng(0), np.random.default_rng(1)
+    x, target = torch.tensor(rng.normal(size=(64, 64))), torch.tensor(rng.normal(size=(64, 1)))
+    weights = [torch.tensor(init.normal(size=(64, 64)) * sigma / 8, requires_grad=True) for _ in range(20)]
+    readout = torch.tensor(init.normal(size=(64, 1)) / 8)
+    h, rms = x, []
+    for w in weights:
+        h = torch.tanh(h @ w)
+        rms.append(float(h.detach().pow(2).mean().sqrt()))
+    (((h @ readout - target) ** 2).sum() / (2 * 64)).backward()
+    return [float(w.grad.norm()) for w in weights], rms
+
+
+def test_profile_figure_by_torch() -> None:
+    out = output("symptoms/instruments_profile.py")
+    assert value(out, "network") == "20 tanh layers, 64 units wide"
+    ends = {}
+    for sigma in [0.5, 1.0, 2.0, 3.0]:
+        norms, rms = torch_profile(sigma)
+        ends[sigma] = (f"{norms[0]:.2g}", f"{norms[-1]:.2g}")
+        assert value(out, f"sigma_w = {sigma}: gradient norm at layer 1") == f"{ends[sigma][0]}, at layer 20 = {ends[sigma][1]}"
+        if sigma >= 2:  # the activations keep their size from layer 2 on, within 10 %
+            assert max(rms[1:]) / min(rms[1:]) < 1.1
+    assert ends[3.0] == ("1.6e+02", "0.5") and ends[2.0] == ("11", "0.85") and ends[1.0] == ("0.24", "0.18")
+    assert all(round(math.log10(float(v))) == -6 for v in ends[0.5])
+    text = page(PAGE)
+    for quoted in ["from 160 at layer 1 to 0.5 at layer 20", "falls from 11 to 0.85", "stays flat between 0.24 and 0.18",
+                   "stays flat near 10 to the -6", "for a 20-layer tanh network, 64 units wide",
+                   r"at \(\sigma_w = 2\) and 3 the activations keep the same size from layer to layer"]:
+        assert quoted in text, quoted
+
+
+def test_float32_limits_and_the_documented_grad_scaler_rule() -> None:
+    """float32's largest value is (2 - 2^-23) 2^127, about 3.4e38, and its square root about 1.8e19.
+    GradScaler's growth_interval default is 2000 (read from PyTorch itself); in the snippet's run the
+    interval is 50, so a scale that overflows is retried after 50 clean steps: one skip every 51 steps."""
+    largest = (2 - Fraction(1, 2**23)) * 2**127
+    assert f"{float(largest):.2g}" == "3.4e+38" and f"{math.sqrt(largest):.1e}" == "1.8e+19"
+    text = page(PAGE)
+    assert r"\(\sqrt{3.4 \times 10^{38}}\) = **1.845e+19**" in text
+    assert r"a finite norm above \(1.8 \times 10^{19}\) in float32" in text
+    first, second = (int(s) for s in value(output("symptoms/instruments_grad_scaler.py"), "skipped steps before the NaN").split(", "))
+    interval = 50
+    assert second - first == interval + 1 == 51 and "one every 51 steps" in text
+    torch = pytest.importorskip("torch")
+    assert torch.amp.GradScaler("cpu").get_growth_interval() == 2000
+    assert "after `growth_interval` (default 2000)" in text

@@ -41,6 +41,10 @@ def rate(n: int) -> float:
 def test_closed_forms() -> None:
     assert digamma(2) == pytest.approx(1 - GAMMA) and digamma(0.5) == pytest.approx(-GAMMA - 2 * math.log(2))
     assert trigamma(2) == pytest.approx(math.pi**2 / 6 - 1) and trigamma(0.5) == pytest.approx(math.pi**2 / 2)
+    # Euler's constant as the limit of H_m - ln m (with its 1/(2m) correction), not numpy's constant
+    m = 10**6
+    euler = sum(1 / k for k in range(1, m + 1)) - math.log(m) - 1 / (2 * m)
+    assert f"{euler:.4f}" == "0.5772" and r"\(\gamma \approx 0.5772\)" in page(PAGE)
     # Cross-check psi(2) against a direct Monte Carlo-free definition: E ln chi^2_4 by quadrature.
     x = np.linspace(1e-9, 80, 400_001)
     density = x * np.exp(-x / 2) / 4  # chi-squared, 4 degrees of freedom
@@ -102,6 +106,11 @@ def test_random_walk() -> None:
 
 def test_critical_sigma_and_xavier_scale() -> None:
     out, text = output("causes/random_matrices_sigma.py"), page(PAGE)
+    # The figure's dots: the zero crossing in units of 1/sqrt(n), exp(-rate(n)) sqrt(n)
+    crossings = {n: math.exp(-rate(n)) * math.sqrt(n) for n in [2, 4, 16, 64]}
+    assert f"{crossings[2]:.2f}" == "1.33" and f"{crossings[4]:.2f}" == "1.14"
+    assert 1 < crossings[64] < crossings[16] < 1.05  # "just above 1"
+    assert "about 1.33 for n = 2, 1.14 for n = 4, and just above 1 for n = 16 and 64" in text
     for n, critical, scaled, at_inverse_sqrt in [(4, "0.5724", "1.1447", "-0.1352"), (64, "0.1260", "1.0079", "-0.0079")]:
         # Entries N(0, sigma^2): every factor scales by sigma, so the rate is rate(n) + ln sigma.
         assert f"{math.exp(-rate(n)):.4f}" == critical
@@ -177,6 +186,12 @@ def test_random_matrix_powers_by_eigendecomposition() -> None:
     # for Gaussian matrices ||R||_2 / rho(R) tends to 2; at n = 64 edge effects are about 10%.
     assert sigma / 0.9 == pytest.approx(2, rel=0.15)
     assert f"{sigma:.2f}" in text and f"{peak:.2f}" in text
+    # The figure, k = 0 to 30: a peak of about 1.9 near k = 2, below 1 from about k = 9, above 0.9^k throughout
+    steps = 30
+    assert len(norms) == steps + 1 and f"{max(norms):.1f}" == "1.9" and int(np.argmax(norms)) in (2, 3)
+    first_below = next(k for k in range(1, steps + 1) if norms[k] < 1)
+    assert first_below in (8, 9, 10) and all(norms[k] > 0.9**k for k in range(1, steps + 1))
+    assert "from 0 to 30" in text and "rises to about 1.9 near k = 2, falls below 1 near k = 9" in text
 
 
 def test_layer_spectrum() -> None:
@@ -194,8 +209,17 @@ def test_layer_spectrum() -> None:
         # A power-iteration estimate u.Wv with unit u, v never exceeds ||W||_2, so W / estimate has norm >= 1.
         normalised = number(out, "largest singular value of W / estimate")
         assert 1.0 <= normalised < 1.05
-        for label in ["spectral radius rho(W)", "largest singular value ||W||_2", "largest singular value of W / estimate"]:
-            assert value(out, label) in text, label
+    for label in ["spectral radius rho(W)", "largest singular value ||W||_2", "largest singular value of W / estimate"]:
+        assert value(runs[0], label) in text, label  # the NumPy run's values; PyTorch's are described in words
+    # "all its eigenvalues inside 0.6 yet ... more than 1.1": in theory and in both runs
+    assert 1 / math.sqrt(3) < 0.6 and 2 / math.sqrt(3) > 1.1
+    for out in runs:
+        assert number(out, "spectral radius rho(W)") < 0.6 and number(out, "largest singular value ||W||_2") > 1.1
+    assert "all its eigenvalues inside 0.6 yet stretches its top singular direction by more than 1.1" in text
+    # "within a few per cent of the same predictions" (PyTorch's run)
+    assert number(runs[1], "spectral radius rho(W)") == pytest.approx(1 / math.sqrt(3), rel=0.05)
+    assert number(runs[1], "largest singular value ||W||_2") == pytest.approx(2 / math.sqrt(3), rel=0.05)
+    assert "within a few per cent of the same predictions" in text
     estimate = number(runs[0], "power-iteration estimate after 15 steps")
     assert estimate <= number(runs[0], "largest singular value ||W||_2") and f"{estimate:.3f}" in text
     assert f"{1 / math.sqrt(3):.3f}" == "0.577" and f"{2 / math.sqrt(3):.3f}" == "1.155"

@@ -9,7 +9,7 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
-from support import number, output, quoted, torch_output, value
+from support import number, output, page, quoted, torch_output, value
 
 PAGE = "causes/recurrent.md"
 X0, TARGET, STEPS = 0.5, 0.7, 50  # Pascanu et al.'s one-unit RNN
@@ -49,6 +49,9 @@ def test_gradient_norms_by_eigendecomposition() -> None:
         for t in [50, 200]:
             printed = number(out, f"rho {radius}: |dL/dh_0| over {t} steps")
             assert printed == pytest.approx(c1 * radius**t, rel=1e-3)
+    # "Sequence length is depth": the top direction's growth over 20 and 200 steps at radius 1.1
+    assert f"{1.1**20:.1f}" == "6.7" and f"{1.1**200:.1e}" == "1.9e+08"
+    quoted(PAGE, r"\(1.1^{20} \approx 6.7\) over 20 steps", r"\(1.1^{200} \approx 1.9 \times 10^{8}\) over 200")
 
 
 # --- Pascanu et al.'s one-unit RNN --------------------------------------------------------------
@@ -98,6 +101,7 @@ def test_grid_sees_only_the_foothills() -> None:
     quoted(PAGE, largest.split()[0])
     i, j = np.unravel_index(np.argmax(norm), norm.shape)
     assert largest.endswith(f"({w[i, j]:.3f}, {b[i, j]:.3f})")
+    quoted(PAGE, f"brightest pixel at w = {w[i, j]:.3f}, b = {b[i, j]:.3f}")
     wall = X0 - w[i, j] * sigmoid(X0)
     assert abs(b[i, j] - wall) < step  # the largest sample sits next to the wall, not on it
 
@@ -128,6 +132,15 @@ def test_wall_location_and_height() -> None:
     for text in ["0.235", "4.2553", "0.5 - 0.6225", "-2.6123"]:
         quoted(PAGE, text)
     assert f"{bisect_wall(5.0):.4f}" == "-2.6123"
+    # The loss map: the edge starts at w = 1/sigmoid'(x0), b = x0 - w sigmoid(x0), and ends at w = 8
+    start = 1 / slope
+    assert f"{start:.1f}" == "4.3" and f"{X0 - start * sigmoid(X0):.1f}" == "-2.1"
+    assert f"{X0 - 8 * sigmoid(X0):.1f}" == "-4.5"
+    quoted(PAGE, "down to about w = 4.3, b = -2.1", "continues down to w = 8, b = -4.5", "for w above about 4.3")
+    for w in [5.0, 6.0, 7.0, 8.0]:  # high loss (about 0.4) below the edge, low loss above it
+        edge = X0 - w * sigmoid(X0)
+        assert abs(final_loss(w, edge - 0.1) - 0.4) < 0.08 and final_loss(w, edge + 0.1) < 0.08
+    quoted(PAGE, "bright high loss (about 0.4) below it")
     distances = np.logspace(-14, 0, 281)
     heights, widths = [], []
     for w in [5.0, 6.0, 7.0]:
@@ -155,6 +168,10 @@ def test_wall_location_and_height() -> None:
     quoted(PAGE, rf"{heights[1] / 1e6:.4g} \times 10^{{6}}")
     quoted(PAGE, rf"{heights[2] / 1e9:.4g} \times 10^{{9}}")
     quoted(PAGE, value(out, "w = 5.0: largest |gradient| in the scan"))
+    # The wall figure: the flat parts near the wall sit at the heights on the wall, in log10
+    assert [f"{math.log10(h):.1f}" for h in heights] == ["2.9", "6.5", "9.6"]
+    quoted(PAGE, "at about 10 to the 3, 10 to the 6.5 and 10 to the 9.6")
+    assert [round(math.log10(width)) for width in widths] == [-3, -5, -7]
     # The caption: per unit of w, thousands of times taller and about a hundred times thinner.
     for i in range(2):
         assert 1000 < heights[i + 1] / heights[i] < 10000
@@ -195,6 +212,7 @@ def test_point_seven() -> None:
     assert number(out, "linear 4 x 4, all 0.7: |dh_40/dh_0|") == pytest.approx(linear, rel=5e-4)
     assert value(out, "linear 4 x 4, all 0.7: factor per step at the end") == "2.8000"
     quoted(PAGE, f"{linear:.4g}".replace("e+17", r" \times 10^{17}"))
+    assert round(math.log10(linear)) == 18 and "rises in a straight line to about 10 to the 18" in page(PAGE)
     # One tanh unit: every factor is 0.7 tanh'(.) <= 0.7.
     bound = float(Fraction("0.7") ** 40)
     one = number(out, "one tanh unit, w = 0.7: |dh_40/dh_0|")
@@ -207,6 +225,12 @@ def test_point_seven() -> None:
         h = math.tanh(0.7 * h + x)
         product *= 0.7 * (1 - h**2)  # dh_t/dh_(t-1) = 0.7 tanh'(a_t)
     assert value(out, "one tanh unit, w = 0.7: |dh_40/dh_0|") == f"{product:.4g}"
+    assert round(math.log10(product)) == -19 and "ending near 10 to the minus 19" in page(PAGE)
+    h, product_t = 0.0, 1.0  # the figure: the one unit stays below the dotted 0.7^t at every step
+    for t, x in enumerate(np.random.default_rng(0).normal(size=40), start=1):
+        h = math.tanh(0.7 * h + x)
+        product_t *= 0.7 * (1 - h**2)
+        assert product_t <= 0.7**t
     quoted(PAGE, f"{product:.4g}")
     # tanh 4 x 4, no input, from h0 = 0.001: growth, then the saturated fixed point h = tanh(2.8 h).
     slopes = tanh_slopes(np.full(4, 1e-3), np.zeros(40), np.zeros(4))
@@ -224,6 +248,10 @@ def test_point_seven() -> None:
     assert f"{fixed:.4f}" == "0.9923"
     for text in ["0.9923", "0.0429", f"{norms.max():.4g}", f"{1 / 2.8:.3f}", r"5.3 \times 10^{-43}"]:
         quoted(PAGE, text)
+    assert f"{1 / 2.8:.3f}" == "0.357"
+    # the figure: a rise for about seven steps to a few hundred, then a straight fall to a few times 1e-43
+    assert 5 <= int(np.argmax(norms)) <= 9 and 100 < norms.max() < 1000
+    assert math.floor(math.log10(norms[-1])) == -43 and "a straight line to a few times 10 to the minus 43" in page(PAGE)
     # tanh 4 x 4 driven by the snippet's input sequence.
     rng = np.random.default_rng(0)
     xs, u = rng.normal(size=40), rng.normal(size=4)
@@ -232,6 +260,7 @@ def test_point_seven() -> None:
     assert number(out, f"{name}: |dh_40/dh_0|") == pytest.approx(driven[-1], rel=1e-6)
     assert number(out, f"{name}: largest |dh_t/dh_0|") == pytest.approx(driven.max(), rel=1e-3)
     quoted(PAGE, f"{driven.max():.3g}")
+    assert math.floor(math.log10(driven[-1])) == -27 and "falls to a few times 10 to the minus 27" in page(PAGE)
 
 
 def test_pytorch_rnn_agrees() -> None:

@@ -9,7 +9,7 @@ import sys
 from fractions import Fraction
 
 import pytest
-from support import number, output, page, quoted, torch_output, value
+from support import ROOT, number, output, page, quoted, torch_output, value
 
 PAGE = "causes/step-size.md"
 
@@ -198,3 +198,15 @@ def test_cosh_clipped_takes_ten_steps() -> None:
     plain = re.search(r"^plain SGD: stopped after (\d+) steps at x = (\S+)$", torch_out, re.MULTILINE)
     assert plain and plain[1] == "2" and plain[2] == "inf"  # x_1 = -11,003.2; sinh(x_1) = -inf
     quoted(PAGE, "`inf` after 2 steps")
+
+
+def test_cosh_figures_alt_text() -> None:
+    text = page(PAGE)
+    limit = 20 / math.sinh(10)
+    assert f"{limit:.2g}" == "0.0018" and "Every step size above 0.0018 is shaded as diverging" in text
+    assert "a step of at most 0.0018 shrinks" in text
+    # the figure's smallest step (the snippet's grid starts at 3e-5) needs over 100,000 steps
+    assert "np.geomspace(3e-5," in (ROOT / "snippets/causes/step_size_cosh.py").read_text()
+    assert count_steps(3e-5) > 100_000 and "from over 100,000 at the smallest step" in text
+    marks = [round(count_steps(k / math.cosh(10)), -3) for k in (1, 2)]
+    assert marks == [58_000, 29_000] and "marked at about 58,000 and 29,000" in text

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 from fractions import Fraction
 from typing import Callable
 
@@ -199,6 +200,23 @@ def test_patient1_first_inf_is_layer_5_and_nan_layer_6() -> None:
     assert "in layer 5, as an activation" in text and "in layer 6" in text
 
 
+def test_patient1_activation_figure_alt_text() -> None:
+    """What the alt text says the figure shows, read off this file's own run of patient 1."""
+    largest = mlp_run(2.0)["largest"]
+    step0 = largest[0]
+    assert round(min(step0)) == 8 and round(max(step0), -2) == 400
+    assert round(math.log10(largest[1][0])) == 1 and round(math.log10(largest[1][-1])) == 7
+    step2 = largest[2]
+    assert round(math.log10(step2[0])) == 10 and round(math.log10(step2[3])) == 35
+    assert round(math.log10(step2[3] / step2[0]) / 3) == 8  # orders of magnitude per layer, layers 1 to 4
+    assert math.isinf(step2[4]) and all(math.isnan(v) for v in step2[5:])  # layer 5 inf, 6 to 11 NaN
+    text = page(LOOKS)
+    for quoted in ["Step 0 stays between about 8 and 400 across all layers", "from about 10 at layer 1 to about 10 to the 7",
+                   "starts at 10 to the 10 at layer 1", "about 8 orders of magnitude per layer to 10 to the 35 at layer 4",
+                   "on a log scale up to the float32 limit (a dashed line)"]:
+        assert quoted in text, quoted
+
+
 def test_the_dose_response() -> None:
     out = output("symptoms/init_dose.py")
     text = page(LOOKS)
@@ -217,6 +235,22 @@ def test_the_dose_response() -> None:
                    "NaN at step 3", "at step 2"]:
         assert quoted in text, quoted
     assert first_step(mlp_run(1.7)["loss"], math.isnan) == 3 and first_step(mlp_run(2.0)["loss"], math.isnan) == 2
+
+
+def test_the_dose_response_figure_alt_text() -> None:
+    he, s15, s16, s17, s20 = (mlp_run(s) for s in [HE, 1.5, 1.6, 1.7, 2.0])
+    assert max(he["loss"][:8]) < 1  # "1.41 stays below 1" over the 8 steps drawn
+    assert (f"{max(s15['loss']):.3g}", int(np.argmax(s15["loss"]))) == ("35.9", 2)
+    assert (f"{max(s16['loss']):.3g}", int(np.argmax(s16["loss"]))) == ("518", 1)
+    peak17 = max(v for v in s17["loss"] if math.isfinite(v))
+    peak20 = max(v for v in s20["loss"] if math.isfinite(v))
+    assert round(math.log10(peak17)) == 10 and f"{peak20:.0e}" == "5e+13"
+    assert all(np.mean(r["loss"][280:]) < 1 for r in [he, s15, s16])  # the survivors all fall below 1
+    text = page(LOOKS)
+    for quoted in ["1.41 stays below 1; 1.50 rises to 35.9 at step 2", "1.60 jumps to 518 at step 1",
+                   "1.70 climbs to about 10 to the 10 and is NaN at step 3",
+                   "2.00 climbs to about 5 times 10 to the 13 and is NaN at step 2"]:
+        assert quoted in text, quoted
 
 
 # ---------------------------------------------------------------- patient 2
@@ -342,6 +376,27 @@ def test_patient2_overflow_order() -> None:
     assert "The first non-finite value is the **loss**" in " ".join(text.split()) and "**gradient of \\( W \\)**" in text
 
 
+def test_patient2_figure_alt_text() -> None:
+    """The loss overflows when NumPy's float32 sum of 32 squared errors passes the float32 maximum, so the
+    last finite loss is at most F32_MAX / 32; the step before overflow grew it by the runaway factor
+    (1 - 2 * 0.05 * 33)^2 = 5.29, within the 10 % the runaway test allows, so it is at least
+    F32_MAX / 32 / (5.29 * 1.1). The figure's top line ends in that window, at about 10 to the 37."""
+    out = output("symptoms/patient_rnn.py")
+    low, high = F32_MAX / 32 / (5.29 * 1.1), F32_MAX / 32
+    loss_line = value(out, "largest finite loss")
+    largest_loss = float(loss_line.split(",")[0])
+    assert low < largest_loss <= high * 1.001 and round(math.log10(largest_loss)) == 37
+    assert round(math.log10(rnn_run(2.5, 1)["loss"][0])) == 0  # the patient starts at a loss of about 1
+    assert round(math.log10(float(loss_line.split("gradient norm = ")[1]))) == 21
+    norms = dict(item.split(" = ") for item in value(out, "weight norms at step 2").split(", "))
+    assert round(math.log10(float(norms["|W|"]))) == 5 and round(math.log10(float(norms["|U|"]))) == 4
+    assert round(math.log10(number(out, "largest finite |V|"))) == 20
+    text = page(LOOKS)
+    for quoted in ["from about 1 to 10 to the 37", "straight rise to 10 to the 21",
+                   "W near 10 to the 5 and U near 10 to the 4", "V rises along a straight line to 10 to the 20"]:
+        assert quoted in text, quoted
+
+
 def test_no_traction_baseline() -> None:
     """Predicting the mean of u1 + u2 (independent uniforms on [0, 1)) costs Var = 2/12 = 1/6. The calm
     run's mean over 50 batches of 32 scatters around it by about sqrt(Var(e^2) / 1600) = 0.005, with
@@ -453,6 +508,41 @@ def test_histograms() -> None:
     assert 1e10 < np.median(np.abs(p1[p1 != 0])) < 1e12  # "the rest sit near 10^11"
 
 
+def test_depth_figure_alt_text() -> None:
+    """The left panel's levels, from this file's backward pass (index 0 = layer 1, index 10 = the output)."""
+    he, s16, s20 = (mlp_run(s, 1)["signal"][0] for s in [HE, 1.6, 2.0])
+    assert all(0.25 < v < 0.45 for v in he)  # "flat near 0.3"
+    assert (round(s16[10]), round(s16[0])) == (1, 3)
+    assert (f"{s20[10]:.0e}", f"{s20[0]:.0e}") == ("1e+01", "3e+02")  # about 10 and about 300
+    text = page(MEASURING)
+    for quoted in ["at init_scale 1.41 it is flat near 0.3", "at 1.60 it rises gently from about 1 at the output to 3 at layer 1",
+                   "at 2.00 it rises from about 10 at the output to about 300 at layer 1"]:
+        assert quoted in text, quoted
+
+
+def test_histogram_figure_alt_text() -> None:
+    """Where each layer's histogram of log10 |entry| peaks, binned on the figure's grid (bins of 0.25
+    decades from -6), with this file's gradients: the alt text's decade ranges."""
+    edges = -6 + 0.25 * np.arange(89)
+    for scale, step, lowest, highest in [(HE, 0, -2, 0), (2.0, 0, 1, 3), (2.0, 1, 11, 13)]:
+        for layer in [0, 3, 6, 9]:
+            entries = np.abs(mlp_run(scale, 2)["gw"][step][layer].astype(float).ravel())
+            counts, _ = np.histogram(np.log10(entries[entries > 0]), bins=edges)
+            peak = int(np.argmax(counts))
+            assert lowest <= edges[peak] and edges[peak + 1] <= highest, (scale, step, layer)
+    text = page(MEASURING)
+    for quoted in ["step 0, the histograms peak between 10 to the minus 2 and 1",
+                   "step 0, they peak between 10 and 1000", "step 1, they peak between 10 to the 11 and 10 to the 13"]:
+        assert quoted in text, quoted
+
+
+def test_update_ratio_figure_alt_text() -> None:
+    ratios = np.array(mlp_run(HE, 100)["ratio"])
+    assert round(math.log10(np.median(ratios.max(axis=1)))) == -3  # largest layer: around 10 to the minus 3
+    assert round(math.log10(np.median(ratios.min(axis=1)))) == -4  # smallest layer: near 10 to the minus 4
+    assert "the smallest layer's near 10 to the minus 4 for 100 steps" in page(MEASURING)
+
+
 def test_update_ratios() -> None:
     out = output("symptoms/update_ratio.py")
     text = page(MEASURING)
@@ -518,3 +608,62 @@ def test_pytorch_depth_profile_matches_theory() -> None:
         line = next(l for l in out.splitlines() if l.startswith(f"init_scale {scale:.2f}: signal"))
         growth = float(line.split("signal grows by ")[1].split()[0])
         assert abs(math.log(growth / (scale / HE))) < GROWTH_TOLERANCE
+
+
+def test_update_ratio_and_reparameterisation() -> None:
+    """W = sV: dL/dV = s dL/dW. SGD matches |dV|/|V| to |dW|/|W| only at lr / s^2; Adam (first step,
+    written out: m_hat = g, v_hat = g^2) only at lr / s. Neither is invariant at an unchanged lr."""
+    rng = np.random.default_rng(1)
+    W, x, t = rng.normal(size=(4, 3)), rng.normal(size=(3, 8)), rng.normal(size=(4, 8))
+    grad_w = (W @ x - t) @ x.T  # L = |Wx - t|^2 / 2
+    s, lr = 8.0, 0.01
+    V, grad_v = W / s, s * grad_w
+
+    def ratio(step: np.ndarray, weight: np.ndarray) -> float:
+        return float(np.linalg.norm(step) / np.linalg.norm(weight))
+
+    def adam(g: np.ndarray, rate: float) -> np.ndarray:
+        return rate * g / (np.sqrt(g * g) + 1e-8)
+
+    reference_sgd, reference_adam = ratio(lr * grad_w, W), ratio(adam(grad_w, lr), W)
+    assert ratio(lr / s**2 * grad_v, V) == pytest.approx(reference_sgd, rel=1e-12)
+    assert ratio(lr * grad_v, V) == pytest.approx(s**2 * reference_sgd, rel=1e-12)  # not invariant
+    assert ratio(adam(grad_v, lr / s), V) == pytest.approx(reference_adam, rel=1e-6)
+    assert ratio(adam(grad_v, lr / s**2), V) == pytest.approx(reference_adam / s, rel=1e-6)  # SGD's rule fails
+    text = page(MEASURING)
+    assert "and to reparameterisation" not in text  # the old claim
+    assert r"to \( \eta / s^2 \) with SGD and to \( \eta / s \) with Adam" in text
+    assert r"(under Adam the matching learning rate is \( \eta / s \))" in text
+
+
+def test_zero_share_is_printed_not_drawn_and_weight_gradient_levels_are_one_then_two_decades_apart() -> None:
+    hist = output("symptoms/gradient_histograms.py")
+    assert "share exactly 0 = 35%" in value(hist, "init_scale 2.00, step 0: median |gradient entry|")
+    text = page(MEASURING)
+    assert "in the histograms above 35 % are exactly 0" not in text  # a log10 histogram cannot show a zero
+    assert r"35 % are exactly 0 (the histogram snippet prints that share; a histogram of \( \log_{10} \) cannot draw a zero)" in text
+    depth = output("symptoms/gradient_depth.py")
+    levels = {scale: [float(v) for v in re.search(rf"^init_scale {scale}: \|dL/dW\| from (\S+) to (\S+)$", depth, re.M).groups()]
+              for scale in ["1.41", "1.60", "2.00"]}
+    for end in range(2):
+        assert round(math.log10(levels["1.60"][end] / levels["1.41"][end])) == 1
+        assert round(math.log10(levels["2.00"][end] / levels["1.60"][end])) == 2
+        # Theory: with the output far above the target, scaling all 11 weight matrices by c scales the
+        # residual by c^11 and each weight gradient's other factors by c^10: c^21 in all.
+        assert levels["2.00"][end] / levels["1.60"][end] == pytest.approx((2.00 / 1.60) ** 21, rel=0.15)
+    assert "about a decade apart" not in text
+    assert "1.60 sits about one decade above 1.41, and 2.00 about two decades above 1.60" in text
+
+
+def test_the_adding_problem_is_cited_in_the_version_the_lab_uses() -> None:
+    """gradlab.adding_task draws values in [0, 1) and targets their plain sum (Le, Jaitly and Hinton 2015);
+    Hochreiter and Schmidhuber (1997) used values in [-1, 1] and the target 0.5 + (x1 + x2) / 4."""
+    task = gradlab.adding_task(n=64, steps=20, seed=3)
+    values, markers = task.x[:, :, 0], task.x[:, :, 1]
+    assert values.min() >= 0 and values.max() < 1 and (markers.sum(axis=1) == 2).all()
+    np.testing.assert_allclose(task.y[:, 0], (values * markers).sum(axis=1), rtol=0, atol=1e-12)
+    for path in [LAB, LOOKS]:
+        text = page(path)
+        assert "Le, Jaitly and Hinton (2015)" in text and r"\( [-1, 1] \)" in text
+        assert "Hochreiter and Schmidhuber's adding problem |" not in text
+    assert r"scaled the target to \( 0.5 + (x_1 + x_2)/4 \)" in page(LOOKS)
