@@ -67,18 +67,43 @@ class MLP:
         return [(f"layer {l}", h) for l, h in enumerate(self.h[1:], start=1)]
 
 
+def recurrent_matrix(rng: np.random.Generator, hidden: int, init_scale: float, init: str) -> np.ndarray:
+    """A hidden-by-hidden recurrent matrix. "normal": N(0, init_scale^2 / hidden) entries. "orthogonal"
+    (Saxe et al. 2014): Q of the QR decomposition of a standard Gaussian matrix, each column's sign
+    fixed by R's diagonal so that Q is uniformly distributed, times init_scale: every singular value
+    of Q is 1, so |(init_scale Q)^n| = init_scale^n exactly. Both draw the same random numbers."""
+    if init == "normal":
+        return rng.normal(0.0, init_scale / np.sqrt(hidden), (hidden, hidden))
+    q, r = np.linalg.qr(rng.normal(0.0, 1.0, (hidden, hidden)))
+    return init_scale * q * np.sign(np.diag(r))
+
+
+def sweeps(steps: int, readout: str, truncate: int | None) -> list[tuple[int | None, int, int]]:
+    """The backward sweeps of backpropagation through time, as (origin, first step, stop): the sweep
+    runs t = first, first - 1, ..., stop + 1 and takes in the readout's gradient at step `origin` (at
+    every step if origin is None). Without truncation one sweep carries everything back to step 1.
+    Truncated BPTT (Williams and Peng 1990) with truncate = k carries the gradient that enters at
+    step s back over steps s, s - 1, ..., s - k + 1 only: one sweep per step where the loss enters."""
+    if truncate is None:
+        return [(None, steps, 0)]
+    origins = [steps] if readout == "last" else list(range(steps, 0, -1))
+    return [(s, s, max(s - truncate, 0)) for s in origins]
+
+
 class RNN:
     """h_t = tanh(h_{t-1} W + x_t U + b) from h_0 = 0, with a linear readout y = h_T V + c at the last
     step (readout="last") or y_t = h_t V + c at every step (readout="every").
     W is drawn from N(0, init_scale^2 / hidden): for a large hidden size its spectral radius is close to
-    init_scale (the circular law); at 32 units a single draw can be 20 % off."""
+    init_scale (the circular law); at 32 units a single draw can be 20 % off. init="orthogonal" draws
+    an orthogonal W times init_scale instead. Set `truncate` to k for truncated BPTT (see `sweeps`)."""
+    truncate: int | None = None
 
     def __init__(self, n_in: int, hidden: int, n_out: int, init_scale: float = 1.0,
-                 readout: str = "last", seed: int = 0, dtype: type = np.float64):
+                 readout: str = "last", seed: int = 0, dtype: type = np.float64, init: str = "normal"):
         rng = np.random.default_rng(seed)
         self.readout = readout
         params = {"U": rng.normal(0.0, 1 / np.sqrt(n_in), (n_in, hidden)),
-                  "W": rng.normal(0.0, init_scale / np.sqrt(hidden), (hidden, hidden)),
+                  "W": recurrent_matrix(rng, hidden, init_scale, init),
                   "b": np.zeros(hidden),
                   "V": rng.normal(0.0, 1 / np.sqrt(hidden), (hidden, n_out)),
                   "c": np.zeros(n_out)}
@@ -95,34 +120,184 @@ class RNN:
         self.y = (states[:, -1] if self.readout == "last" else states) @ p["V"] + p["c"]
         return self.y
 
+    def readout_grads(self, grad_out: np.ndarray, g: Params) -> None:
+        """dL/dV and dL/dc, the first gradients the backward pass computes."""
+        if self.readout == "last":
+            g["V"], g["c"] = self.h[-1].T @ grad_out, grad_out.sum(axis=0)
+        else:
+            g["V"] = np.einsum("bth,bto->ho", np.stack(self.h[1:], axis=1), grad_out)
+            g["c"] = grad_out.sum(axis=(0, 1))
+
+    def entering(self, grad_out: np.ndarray, t: int) -> np.ndarray | None:
+        """What the readout adds to dL/dh_t at step t (None where the loss does not enter)."""
+        if self.readout == "every":
+            return grad_out[:, t - 1] @ self.params["V"].T
+        return grad_out @ self.params["V"].T if t == self.x.shape[1] else None
+
     def backward(self, grad_out: np.ndarray) -> Params:
         """Backpropagation through time, last step first. With dh = dL/dh_t, one step back passes
         through tanh and then through the same matrix W every time: dh_{t-1} = (dh_t * (1 - h_t^2)) W^T,
         plus what the readout adds at step t-1."""
         p, steps = self.params, self.x.shape[1]
         g = {name: np.zeros_like(value) for name, value in p.items()}
-        if self.readout == "last":
-            g["V"], g["c"] = self.h[-1].T @ grad_out, grad_out.sum(axis=0)
-        else:
-            g["V"] = np.einsum("bth,bto->ho", np.stack(self.h[1:], axis=1), grad_out)
-            g["c"] = grad_out.sum(axis=(0, 1))
-        dh = np.zeros_like(self.h[0])
-        self.signal = np.zeros(steps)  # |dL/dh_t|: the backpropagated signal at each time step
-        for t in range(steps, 0, -1):
-            if self.readout == "every":
-                dh = dh + grad_out[:, t - 1] @ p["V"].T
-            elif t == steps:
-                dh = dh + grad_out @ p["V"].T
-            self.signal[t - 1] = norm(dh)
-            dz = dh * (1.0 - self.h[t] ** 2)  # through tanh
-            g["W"] += self.h[t - 1].T @ dz
-            g["U"] += self.x[:, t - 1].T @ dz
-            g["b"] += dz.sum(axis=0)
-            dh = dz @ p["W"].T  # through the recurrent matrix: the same factor at every step
+        self.readout_grads(grad_out, g)
+        dh_at: dict[int, np.ndarray] = {}  # dL/dh_t, summed over the sweeps
+        for origin, first, stop in sweeps(steps, self.readout, self.truncate):
+            dh = np.zeros_like(self.h[0])
+            for t in range(first, stop, -1):
+                entered = self.entering(grad_out, t) if origin in (None, t) else None
+                dh = dh if entered is None else dh + entered
+                dh_at[t] = dh_at[t] + dh if t in dh_at else dh
+                dz = dh * (1.0 - self.h[t] ** 2)  # through tanh
+                g["W"] += self.h[t - 1].T @ dz
+                g["U"] += self.x[:, t - 1].T @ dz
+                g["b"] += dz.sum(axis=0)
+                dh = dz @ p["W"].T  # through the recurrent matrix: the same factor at every step
+        self.signal = np.array([norm(dh_at.get(t, 0.0)) for t in range(1, steps + 1)])  # |dL/dh_t|
         return {name: g[name] for name in ["V", "c", "W", "U", "b"]}  # in the order computed
 
     def activations(self) -> list[tuple[str, np.ndarray]]:
         return [(f"time step {t}", h) for t, h in enumerate(self.h[1:], start=1)] + [("output", self.y)]
+
+
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    """1 / (1 + e^-z), written as (1 + tanh(z / 2)) / 2, which never overflows."""
+    return 0.5 * (1.0 + np.tanh(0.5 * z))
+
+
+class LSTM(RNN):
+    """Long short-term memory (Hochreiter and Schmidhuber 1997) with a forget gate (Gers, Schmidhuber,
+    Cummins 2000), in PyTorch's gate order i, f, g, o: with a = h_{t-1} W + x_t U + b split in four,
+    i = sigmoid(a_i), f = sigmoid(a_f), g = tanh(a_g), o = sigmoid(a_o),
+    c_t = f * c_{t-1} + i * g and h_t = o * tanh(c_t), from h_0 = c_0 = 0; readout as in RNN.
+    W has four hidden-by-hidden blocks, each drawn as RNN's W. b starts at 0 except the forget gate's,
+    forget_bias (1.0, as Keras' unit_forget_bias; PyTorch's nn.LSTM draws it near 0 and has no option)."""
+
+    def __init__(self, n_in: int, hidden: int, n_out: int, init_scale: float = 1.0,
+                 readout: str = "last", seed: int = 0, dtype: type = np.float64, init: str = "normal",
+                 forget_bias: float = 1.0):
+        rng = np.random.default_rng(seed)
+        self.readout = readout
+        bias = np.zeros(4 * hidden)
+        bias[hidden:2 * hidden] = forget_bias
+        params = {"U": rng.normal(0.0, 1 / np.sqrt(n_in), (n_in, 4 * hidden)),
+                  "W": np.hstack([recurrent_matrix(rng, hidden, init_scale, init) for _ in range(4)]),
+                  "b": bias,
+                  "V": rng.normal(0.0, 1 / np.sqrt(hidden), (hidden, n_out)),
+                  "c": np.zeros(n_out)}
+        self.params: Params = {name: value.astype(dtype) for name, value in params.items()}
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        """Keep the gates and the cell states of every step: the backward pass needs them."""
+        p = self.params
+        n = p["W"].shape[0]
+        self.x = x.astype(p["W"].dtype)
+        self.h = [np.zeros((x.shape[0], n), p["W"].dtype)]
+        self.cell, self.gates = [np.zeros_like(self.h[0])], [None]
+        for t in range(x.shape[1]):
+            a = self.h[-1] @ p["W"] + self.x[:, t] @ p["U"] + p["b"]
+            i, f, g, o = sigmoid(a[:, :n]), sigmoid(a[:, n:2 * n]), np.tanh(a[:, 2 * n:3 * n]), sigmoid(a[:, 3 * n:])
+            self.cell.append(f * self.cell[-1] + i * g)
+            self.h.append(o * np.tanh(self.cell[-1]))
+            self.gates.append((i, f, g, o))
+        states = np.stack(self.h[1:], axis=1)
+        self.y = (states[:, -1] if self.readout == "last" else states) @ p["V"] + p["c"]
+        return self.y
+
+    def backward(self, grad_out: np.ndarray) -> Params:
+        """Backpropagation through time carries two gradients, dh = dL/dh_t and dc = dL/dc_t. Through
+        the cell path one step back is a multiplication by the forget gate, dc_{t-1} = dc_t * f_t, not
+        by a matrix; through the hidden path it is dh_{t-1} = da_t W^T, as in the RNN."""
+        p, steps = self.params, self.x.shape[1]
+        g = {name: np.zeros_like(value) for name, value in p.items()}
+        self.readout_grads(grad_out, g)
+        dh_at: dict[int, np.ndarray] = {}
+        dc_at: dict[int, np.ndarray] = {}  # dL/dc_t, the gradient along the cell path
+        for origin, first, stop in sweeps(steps, self.readout, self.truncate):
+            dh, dc = np.zeros_like(self.h[0]), np.zeros_like(self.h[0])
+            for t in range(first, stop, -1):
+                entered = self.entering(grad_out, t) if origin in (None, t) else None
+                dh = dh if entered is None else dh + entered
+                dh_at[t] = dh_at[t] + dh if t in dh_at else dh
+                i, f, gg, o = self.gates[t]
+                tanh_c = np.tanh(self.cell[t])
+                do = dh * tanh_c  # h_t = o * tanh(c_t)
+                dc = dc + dh * o * (1.0 - tanh_c**2)
+                dc_at[t] = dc_at[t] + dc if t in dc_at else dc
+                di, df, dg = dc * gg, dc * self.cell[t - 1], dc * i  # c_t = f * c_{t-1} + i * g
+                da = np.hstack([di * i * (1 - i), df * f * (1 - f), dg * (1 - gg**2), do * o * (1 - o)])
+                g["W"] += self.h[t - 1].T @ da
+                g["U"] += self.x[:, t - 1].T @ da
+                g["b"] += da.sum(axis=0)
+                dc = dc * f  # the cell path: one gate, no matrix
+                dh = da @ p["W"].T  # the hidden path: through W, as in the RNN
+        self.signal = np.array([norm(dh_at.get(t, 0.0)) for t in range(1, steps + 1)])
+        self.cell_signal = np.array([norm(dc_at.get(t, 0.0)) for t in range(1, steps + 1)])  # |dL/dc_t|
+        return {name: g[name] for name in ["V", "c", "W", "U", "b"]}
+
+    def activations(self) -> list[tuple[str, np.ndarray]]:
+        return ([(f"cell step {t}", c) for t, c in enumerate(self.cell[1:], start=1)]
+                + super().activations())
+
+
+class GRU(RNN):
+    """Gated recurrent unit (Cho et al. 2014) in PyTorch's form, gate order r, z, n: with
+    a = x_t U + b and m = h_{t-1} W, each split in three, r = sigmoid(a_r + m_r), z = sigmoid(a_z + m_z),
+    n = tanh(a_n + r * (m_n + bn)) and h_t = (1 - z) * n + z * h_{t-1}. Cho et al. apply r to h_{t-1}
+    before the matrix; PyTorch (and Keras' reset_after=True) apply it after, with its own bias bn."""
+
+    def __init__(self, n_in: int, hidden: int, n_out: int, init_scale: float = 1.0,
+                 readout: str = "last", seed: int = 0, dtype: type = np.float64, init: str = "normal"):
+        rng = np.random.default_rng(seed)
+        self.readout = readout
+        params = {"U": rng.normal(0.0, 1 / np.sqrt(n_in), (n_in, 3 * hidden)),
+                  "W": np.hstack([recurrent_matrix(rng, hidden, init_scale, init) for _ in range(3)]),
+                  "b": np.zeros(3 * hidden),
+                  "bn": np.zeros(hidden),
+                  "V": rng.normal(0.0, 1 / np.sqrt(hidden), (hidden, n_out)),
+                  "c": np.zeros(n_out)}
+        self.params: Params = {name: value.astype(dtype) for name, value in params.items()}
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        p = self.params
+        n = p["W"].shape[0]
+        self.x = x.astype(p["W"].dtype)
+        self.h, self.gates = [np.zeros((x.shape[0], n), p["W"].dtype)], [None]
+        for t in range(x.shape[1]):
+            a, m = self.x[:, t] @ p["U"] + p["b"], self.h[-1] @ p["W"]
+            r, z = sigmoid(a[:, :n] + m[:, :n]), sigmoid(a[:, n:2 * n] + m[:, n:2 * n])
+            mn = m[:, 2 * n:] + p["bn"]
+            cand = np.tanh(a[:, 2 * n:] + r * mn)
+            self.h.append((1 - z) * cand + z * self.h[-1])
+            self.gates.append((r, z, cand, mn))
+        states = np.stack(self.h[1:], axis=1)
+        self.y = (states[:, -1] if self.readout == "last" else states) @ p["V"] + p["c"]
+        return self.y
+
+    def backward(self, grad_out: np.ndarray) -> Params:
+        """One step back: dh_{t-1} = dh_t * z_t (the direct path, no matrix) + dm_t W^T (through W)."""
+        p, steps = self.params, self.x.shape[1]
+        g = {name: np.zeros_like(value) for name, value in p.items()}
+        self.readout_grads(grad_out, g)
+        dh_at: dict[int, np.ndarray] = {}
+        for origin, first, stop in sweeps(steps, self.readout, self.truncate):
+            dh = np.zeros_like(self.h[0])
+            for t in range(first, stop, -1):
+                entered = self.entering(grad_out, t) if origin in (None, t) else None
+                dh = dh if entered is None else dh + entered
+                dh_at[t] = dh_at[t] + dh if t in dh_at else dh
+                r, z, cand, mn = self.gates[t]
+                dan = dh * (1 - z) * (1 - cand**2)  # through h_t = (1 - z) n + z h_{t-1}, then tanh
+                dar = dan * mn * r * (1 - r)  # n = tanh(a_n + r * (m_n + bn))
+                daz = dh * (self.h[t - 1] - cand) * z * (1 - z)
+                da, dm = np.hstack([dar, daz, dan]), np.hstack([dar, daz, dan * r])
+                g["U"] += self.x[:, t - 1].T @ da
+                g["b"] += da.sum(axis=0)
+                g["W"] += self.h[t - 1].T @ dm
+                g["bn"] += (dan * r).sum(axis=0)
+                dh = dh * z + dm @ p["W"].T
+        self.signal = np.array([norm(dh_at.get(t, 0.0)) for t in range(1, steps + 1)])
+        return {name: g[name] for name in ["V", "c", "U", "b", "W", "bn"]}
 
 
 class SGD:
@@ -210,12 +385,16 @@ class History:
                     self.first_nan = (step, quantity, where)
 
 
-def train(model: MLP | RNN, task: Task, optimizer: SGD | Adam, steps: int, seed: int = 0,
+def train(model: Any, task: Task, optimizer: SGD | Adam, steps: int, seed: int = 0,
           batch: int | None = 32, clip_norm: float | None = None,
-          callback: Callable[[int, Any, Params], None] | None = None) -> History:
+          callback: Callable[[int, Any, Params], None] | None = None,
+          transform: Callable[[Params, Params], Params] | None = None,
+          lr_schedule: Callable[[int], float] | None = None) -> History:
     """Mean-squared-error training. Each step: a random batch (all of the data if batch is None),
     forward, backward, callback(step, model, grads) (which may record, or change grads in place),
-    clipping by global norm if clip_norm is set, update. Records every step and never raises on inf
+    record the gradient norms, clip by global norm if clip_norm is set, then transform(grads, params)
+    if given (any other clipping, a weight penalty: it returns the gradients to use), set the
+    optimiser's lr to lr_schedule(step) if given, update. Records every step and never raises on inf
     or NaN: it notes where the first of each appeared, and stops after the first step whose loss is NaN."""
     rng = np.random.default_rng(seed)
     history = History()
@@ -232,6 +411,10 @@ def train(model: MLP | RNN, task: Task, optimizer: SGD | Adam, steps: int, seed:
             total = float(np.sqrt(sum(n**2 for n in norms)))
             if clip_norm is not None and total > clip_norm:
                 grads = {name: g * (clip_norm / total) for name, g in grads.items()}
+            if transform is not None:
+                grads = transform(grads, model.params)
+            if lr_schedule is not None:
+                optimizer.lr = lr_schedule(step)
             updates = optimizer.update(model.params, grads)
             weights = [norm(model.params[name]) for name in grads]
             history.names = list(grads)
