@@ -36,3 +36,15 @@ def test_a_factor_of_1_25_moves_the_gradient_by_more_than_four_decades() -> None
     # gains 1.25 and 0.8 = 1 / 1.25 scale He's weights up and down by 1.25; theory over 49 layers:
     assert 0.8 == 1 / 1.25 and 1.25**LAYERS > 1e4 and 0.8**LAYERS < 1e-4
     assert "by a factor of 1.25, up or down, moves the gradient at the first layer by more than four orders of magnitude" in page("index.md")
+
+
+def test_the_figures_alt_text_and_the_triage_list() -> None:
+    text = page("index.md")
+    out = output("home/whole_problem.py")  # the printed ratios are checked against g^49 above
+    for gain, quote in [(1.25, "grows by about 10 to the 4.8"), (0.8, "shrinks by about 10 to the minus 4.8")]:
+        measured = number(out, f"gain {gain}: gradient norm at layer 1 / at layer 50")
+        assert abs(abs(math.log10(measured)) - 4.8) < 0.05 and quote in text
+    at_he = number(out, "gain 1.0: gradient norm at layer 1 / at layer 50")
+    assert abs(math.log(at_he)) < math.log(2) and "stays within a factor of two" in text
+    # triage: 1.1 compounded over 100 layers, exactly, is about 10^4
+    assert round(math.log10(1.1) * 100) == 4 and "[1.1 over 100 layers is about 10^4]" in text
