@@ -82,15 +82,17 @@ def variants(name: str) -> dict[str, Path]:
     return {tab: path for tab, path in paths.items() if path.exists()}
 
 
-def imported(source: bytes) -> set[str]:
-    """The top-level modules a file imports."""
+@functools.lru_cache(maxsize=512)
+def imported(source: bytes) -> frozenset[str]:
+    """The top-level modules a file imports (remembered per source: the teaching modules that most
+    snippets import are parsed once per build, not once per snippet)."""
     names: set[str] = set()
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):
             names.update(alias.name.split(".")[0] for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             names.add(node.module.split(".")[0])
-    return names
+    return frozenset(names)
 
 
 def local_imports(source: bytes) -> list[Path]:

@@ -6,8 +6,13 @@ from __future__ import annotations
 import filecmp
 import html
 import json
+import os
 import re
+import shutil
+import signal
 import subprocess
+import sys
+import time
 from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
@@ -109,6 +114,35 @@ def test_two_builds_of_one_commit_are_byte_identical(site: Path, tmp_path: Path)
     second = sorted(p.relative_to(other) for p in other.rglob("*") if p.is_file())
     assert first == second
     _, mismatch, errors = filecmp.cmpfiles(site, other, [str(p) for p in first], shallow=False)
+    assert not mismatch and not errors, f"differ: {mismatch[:10]}"
+
+
+def test_a_build_killed_mid_snippet_leaves_no_trace(site: Path, tmp_path: Path) -> None:
+    """kill -9 while a snippet runs, rebuild: the same site as a clean build, and no debris in the cache
+    (`site` first fills the shared cache, so only the slow snippet runs)."""
+    project = copy_project(tmp_path / "project")
+    add("snippets/causes/zz_slow.py", "total = sum(i * i for i in range(30_000_000))\nprint(f'total = {total}')\n")(project)
+    add(CHAPTER, "\n{{ snippet causes/zz_slow.py }}\n")(project)
+    caches = [tmp_path / name for name in ("killed", "clean")]
+    for cache in caches:
+        shutil.copytree(runner.CACHE, cache, ignore=shutil.ignore_patterns("run-*"))
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SNIPPET_CACHE": str(caches[0]), "SOURCE_DATE_EPOCH": "0"}
+    command = [sys.executable, "-m", "mkdocs", "build", "--site-dir", str(tmp_path / "killed-site")]
+    victim = subprocess.Popen(command, cwd=project, env=env, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 120
+    while not list(caches[0].glob("run-*")) and victim.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    victim.send_signal(signal.SIGKILL)
+    victim.wait()
+    assert list(caches[0].glob("run-*")), "the build was not caught while a snippet ran"
+    sites = [tmp_path / f"{name}-site" for name in ("killed", "clean")]
+    for cache, site in zip(caches, sites):
+        result = build(project, site, SNIPPET_CACHE=str(cache), SOURCE_DATE_EPOCH="0")
+        assert result.returncode == 0, result.stderr
+    assert not list(caches[0].glob("run-*")), "debris left in the cache"
+    files = sorted(str(p.relative_to(sites[1])) for p in sites[1].rglob("*") if p.is_file())
+    assert files == sorted(str(p.relative_to(sites[0])) for p in sites[0].rglob("*") if p.is_file())
+    _, mismatch, errors = filecmp.cmpfiles(sites[0], sites[1], files, shallow=False)
     assert not mismatch and not errors, f"differ: {mismatch[:10]}"
 
 
