@@ -55,6 +55,7 @@ def build(project: Path) -> float:
 
 
 def append(project: Path, name: str, text: str) -> None:
+    (project / name).parent.mkdir(parents=True, exist_ok=True)
     with (project / name).open("a") as file:
         file.write(text)
 
@@ -111,6 +112,8 @@ def measure(project: Path, runs: int) -> dict[str, float]:
 
 def synthetic(project: Path, chapters: int) -> None:
     """Add `chapters` trivial chapters (a page, a snippet that prints and draws) to the copy's nav."""
+    if not chapters:
+        return
     nav = ["  - Synthetic:"]
     for number in range(chapters):
         append(project, f"snippets/synthetic/s{number}.py",
@@ -136,7 +139,7 @@ def main() -> None:
             project = copy(Path(directory))
             synthetic(project, extra)
             table[label] = measure(project, args.runs)
-            print(f"measured {label}", file=sys.stderr, flush=True)
+            print(f"measured {label}: {table[label]}", file=sys.stderr, flush=True)
     rows = list(next(iter(table.values())))
     print(f"Medians of {args.runs} runs, {date.today()}, {os.cpu_count()} cores, {platform.machine()}, "
           f"Python {platform.python_version()}:\n")
