@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
-# The tests' torch and keras twins work on small tensors: on 2 cores, extra threads only contend (one
-# chapter test ran 281 s with torch's default threads and 15 s with one). Read when torch is imported.
-os.environ.setdefault("OMP_NUM_THREADS", "1")
+# One thread for torch, read when torch is first imported: the twins work on small tensors, where extra
+# threads only contend (one chapter test ran 281 s with torch's default threads and 15 s with one), and
+# a fixed thread count fixes the order of every sum, which the chaotic runs' comparisons rely on.
+os.environ["OMP_NUM_THREADS"] = "1"
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:

@@ -5,6 +5,7 @@ derives them on its own (closed form, theory or a second method)."""
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 import importlib.util
 import os
 import re
@@ -13,6 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 import runner
 
@@ -94,3 +96,18 @@ def quoted(path: str, *texts: str) -> None:
     """Assert that docs/<path> quotes each text (whitespace folded, as in `page`)."""
     for text in texts:
         assert text in page(path), f"docs/{path} should quote {text!r}"
+
+
+def central_difference(f: Callable[[], float], param: np.ndarray, step: float = 1e-6) -> np.ndarray:
+    """d f() / d param by central differences, one entry at a time (param is moved in place and restored):
+    the second method against which every hand-written backward pass is checked."""
+    numeric = np.zeros_like(param)
+    for index in np.ndindex(param.shape):
+        saved = param[index]
+        param[index] = saved + step
+        plus = f()
+        param[index] = saved - step
+        minus = f()
+        param[index] = saved
+        numeric[index] = (plus - minus) / (2 * step)
+    return numeric

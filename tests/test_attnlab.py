@@ -11,24 +11,13 @@ import math
 import attnlab
 import numpy as np
 import pytest
+from support import central_difference
 
 CONFIGS = [(post, qk, z) for post in (False, True) for qk in (False, True) for z in (0.0, 0.1)]
 
 
 def numeric_gradients(model: attnlab.Transformer, loss, step: float = 1e-6) -> dict[str, np.ndarray]:
-    out = {}
-    for name, param in model.params.items():
-        g = np.zeros_like(param)
-        for index in np.ndindex(param.shape):
-            saved = param[index]
-            param[index] = saved + step
-            plus = loss()
-            param[index] = saved - step
-            minus = loss()
-            param[index] = saved
-            g[index] = (plus - minus) / (2 * step)
-        out[name] = g
-    return out
+    return {name: central_difference(loss, param, step) for name, param in model.params.items()}
 
 
 def relative_error(a: dict[str, np.ndarray], b: dict[str, np.ndarray]) -> float:

@@ -29,15 +29,6 @@ PAGE = "fixes/index.md"
 torch = pytest.importorskip("torch")
 F = torch.nn.functional
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    """Tiny matrices: threads only add overhead (tenfold on a busy 2-core machine)."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
 LR1, STEPS1, LR2, STEPS2 = 1e-3, 300, 0.05, 150  # patient 1's budget; 150 of patient 2's 400 steps
 
 

@@ -11,7 +11,7 @@ import fixlab
 import gradlab
 import numpy as np
 import pytest
-from support import number, output, quoted
+from support import central_difference, number, output, quoted
 
 PAGE = "fixes/lab.md"
 CONFIGS = {
@@ -29,19 +29,6 @@ CONFIGS = {
 
 def half_sse(out: np.ndarray, target: np.ndarray) -> float:
     return 0.5 * float(np.sum((out - target) ** 2))
-
-
-def numeric_gradient(f, param: np.ndarray, step: float = 1e-6) -> np.ndarray:
-    numeric = np.zeros_like(param)
-    for index in np.ndindex(param.shape):
-        saved = param[index]
-        param[index] = saved + step
-        plus = f()
-        param[index] = saved - step
-        minus = f()
-        param[index] = saved
-        numeric[index] = (plus - minus) / (2 * step)
-    return numeric
 
 
 def relative_error(numeric: dict[str, np.ndarray], analytic: dict[str, np.ndarray]) -> float:
@@ -62,7 +49,7 @@ def test_norm_backward_matches_finite_differences(kind: str) -> None:
     y, cache = forward(x, gamma, beta)
     dx, dgamma, dbeta = backward(dy, cache)
     loss = lambda: float(np.sum(forward(x, gamma, beta)[0] * dy))  # noqa: E731  dL/dy = dy
-    numeric = {"x": numeric_gradient(loss, x), "g": numeric_gradient(loss, gamma), "b": numeric_gradient(loss, beta)}
+    numeric = {"x": central_difference(loss, x), "g": central_difference(loss, gamma), "b": central_difference(loss, beta)}
     assert relative_error(numeric, {"x": dx, "g": dgamma, "b": dbeta}) < 1e-6
     axis = 0 if kind == "batch" else 1  # normalised over that axis: mean 0, variance 1 before gamma, beta
     x_hat = (y - beta) / gamma
@@ -76,7 +63,7 @@ def test_deep_mlp_backward_matches_finite_differences(name: str) -> None:
     x, target = rng.standard_normal((6, 3)), rng.standard_normal((6, 2))
     grads = model.backward(model.forward(x) - target)
     assert set(grads) == set(model.params)
-    numeric = {k: numeric_gradient(lambda: half_sse(model.forward(x), target), p) for k, p in model.params.items()}
+    numeric = {k: central_difference(lambda: half_sse(model.forward(x), target), p) for k, p in model.params.items()}
     assert relative_error(numeric, grads) < 1e-6
 
 

@@ -37,21 +37,6 @@ def torch_module():
     return pytest.importorskip("torch")
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    """32-unit matrices: one thread is faster, and fixes the order of every sum (the chaotic runs depend
-    on it). The thread count is restored for the other test files."""
-    try:
-        import torch
-    except ImportError:
-        yield
-        return
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
-
-
 @pytest.fixture(scope="module")
 def tabs():
     """The two framework tabs, run one after the other in a background thread (each is its own process,

@@ -117,22 +117,17 @@ class Fleet:
                 self.moves[r].append(moves[r] / rates[r])
 
 
-def one_thread(f):
-    """Tensors this small are fastest on one thread (and the machine may be busy)."""
+def needs_torch(f):
+    """A replay that skips its test where torch is not installed (tests/conftest.py gives torch one thread)."""
     @functools.wraps(f)
     def wrapped(*args):
-        torch = pytest.importorskip("torch")
-        before = torch.get_num_threads()
-        torch.set_num_threads(1)
-        try:
-            return f(*args)
-        finally:
-            torch.set_num_threads(before)
+        pytest.importorskip("torch")
+        return f(*args)
     return wrapped
 
 
 @functools.cache
-@one_thread
+@needs_torch
 def runs_from_the_start() -> dict:
     """Three runs on the stream with the bad record, 3,000 steps: the run of the page, a 1,000-step warm-up,
     and the global norm clipped at 1. Keeps the first run's state at steps 1,900 and 2,000."""
@@ -150,7 +145,7 @@ def runs_from_the_start() -> dict:
 
 
 @functools.cache
-@one_thread
+@needs_torch
 def runs_from_the_checkpoint() -> dict:
     """From the checkpoint of step 1,900 (or its weights): clean stream, guard, roll back and skip 200, rate
     lowered tenfold, weights with a fresh Adam, weights with the optimiser of step 2,000. 1,101 lockstep
@@ -259,7 +254,7 @@ def test_the_recoveries() -> None:
 
 
 # --------------------------------------------------------------------------- optimiser state
-@one_thread
+@needs_torch
 def nan_after_weights_only() -> tuple[bool, bool]:
     """The NaN accident in torch: 100 steps from the checkpoint with a NaN input in batch 2,000, then the
     weights of step 1,900 back with the optimiser kept. Is the state NaN; is the next update NaN?"""
@@ -331,7 +326,7 @@ def test_restore_the_optimiser() -> None:
 
 # --------------------------------------------------------------------------- epsilon
 @functools.cache
-@one_thread
+@needs_torch
 def eps_runs() -> dict:
     """The toy from the start for 1,000 steps, loss multiplied by c, eps 1e-8 or 1e-16: 12 runs in lockstep."""
     x, y, x_test, y_test, theta0 = data(1000)

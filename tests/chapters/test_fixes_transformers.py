@@ -49,20 +49,6 @@ def about(x: float, quoted_value: str) -> None:
 
 
 # --------------------------------------------------------------------------- the second implementation
-@pytest.fixture(scope="module", autouse=True)
-def one_thread():
-    """Small tensors: one thread is faster than two, and much faster on a busy machine."""
-    try:
-        import torch
-    except ImportError:  # the tests that need torch skip on their own
-        yield
-        return
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
 RATES = [0.01, 0.03, 0.1, 0.3]
 
 

@@ -9,7 +9,7 @@ import math
 import gradlab
 import numpy as np
 import pytest
-from support import page
+from support import central_difference, page
 
 PAGE = "symptoms/lab.md"
 AUTOGRAD_TOLERANCE = 1e-12  # float64 backward passes that agree up to rounding
@@ -25,15 +25,7 @@ def finite_difference_check(model: gradlab.MLP | gradlab.RNN, x: np.ndarray, tar
     grads = model.backward(2 * (out - target) / out.size)
     worst, step = 0.0, 1e-6
     for name, param in model.params.items():
-        numeric = np.zeros_like(param)
-        for index in np.ndindex(param.shape):
-            saved = param[index]
-            param[index] = saved + step
-            plus = mse(model.forward(x), target)
-            param[index] = saved - step
-            minus = mse(model.forward(x), target)
-            param[index] = saved
-            numeric[index] = (plus - minus) / (2 * step)
+        numeric = central_difference(lambda: mse(model.forward(x), target), param, step)
         error = np.linalg.norm(numeric - grads[name]) / max(np.linalg.norm(numeric) + np.linalg.norm(grads[name]), 1e-30)
         worst = max(worst, float(error))
     return worst

@@ -11,6 +11,7 @@ import importlib.util
 import gradlab
 import numpy as np
 import pytest
+from support import central_difference
 
 EPS = 1e-6
 TOLERANCE = 1e-6
@@ -74,18 +75,8 @@ def truncated_loss_terms(kind: str, p: dict, frozen: list[tuple], x: np.ndarray,
 def finite_difference(kind: str, model, x: np.ndarray, target: np.ndarray) -> dict:
     p = {name: value.copy() for name, value in model.params.items()}
     frozen = states(kind, p, x)
-    grads = {}
-    for name, value in p.items():
-        grads[name] = np.zeros_like(value)
-        for idx in np.ndindex(value.shape):
-            old = value[idx]
-            value[idx] = old + EPS
-            up = truncated_loss_terms(kind, p, frozen, x, target, model.readout, model.truncate)
-            value[idx] = old - EPS
-            down = truncated_loss_terms(kind, p, frozen, x, target, model.readout, model.truncate)
-            value[idx] = old
-            grads[name][idx] = (up - down) / (2 * EPS)
-    return grads
+    loss = lambda: truncated_loss_terms(kind, p, frozen, x, target, model.readout, model.truncate)  # noqa: E731
+    return {name: central_difference(loss, value, EPS) for name, value in p.items()}
 
 
 def setup(kind: str, readout: str, truncate: int | None, seed: int):
