@@ -149,3 +149,24 @@ def test_discovery_skips_variants_and_modules(project: Path) -> None:
     assert runner.discover() == ["a/x.py", "b/y.py"]
     assert runner.variants("a/x.py") == {"PyTorch": project / "a/x_torch.py", "Keras": project / "a/x_keras.py"}
     assert runner.variants("b/y.py") == {"Keras": project / "b/y_keras.py"}
+
+
+ISOLATION = """\
+import os, sys
+import matplotlib.pyplot as plt
+import numpy as np
+print(os.getsid(0) == os.getpid(), os.getcwd() == os.environ["HOME"], np.array([1 / 3]),
+      plt.rcParams["lines.linewidth"], "leak" in sys.modules)
+np.set_printoptions(precision=1); plt.rcParams["lines.linewidth"] = 9.0; sys.modules["leak"] = sys
+"""
+
+
+def test_each_snippet_runs_as_a_process_of_its_own(project: Path) -> None:
+    """Snippets forked from one worker share nothing: each runs in its own session and directory, and what
+    one changes in NumPy, Matplotlib or sys.modules is gone for the next one (run in the same worker)."""
+    names = [write(project, f"iso{i}.py", ISOLATION) for i in range(3)]
+    with runner.Workers() as workers:
+        outputs = [runner.run_one(name, workers=workers).stdout for name in names]
+        assert len(workers.started) == 1  # one after the other: the same worker served all three
+    assert outputs == ["True True [0.33333333] 2.0 False\n"] * 3
+    assert workers.started[0].proc.returncode == 0  # stopped on leaving the block
