@@ -4,10 +4,10 @@ import numpy as np
 
 WEIGHT = 8.0
 DEPTHS = [1, 2, 3]
-SHADES = [0.35, 0.65, 1.0]  # depth 1 lightest, depth 3 darkest
-ACTIVATIONS = {  # name: (f, f', colour, half-width of the x range drawn)
-    "relu": (lambda z: np.maximum(z, 0.0), lambda z: (z > 0).astype(float), "C0", 1.0),
-    "tanh": (np.tanh, lambda z: 1 - np.tanh(z) ** 2, "C1", 0.25),
+STYLES = [("C0", ":"), ("C1", "--"), ("C3", "-")]  # depth 1 blue dotted, 2 orange dashed, 3 red solid
+ACTIVATIONS = {  # name: (f, f', half-width of the x range drawn)
+    "relu": (lambda z: np.maximum(z, 0.0), lambda z: (z > 0).astype(float), 1.0),
+    "tanh": (np.tanh, lambda z: 1 - np.tanh(z) ** 2, 0.25),
 }
 
 
@@ -20,18 +20,17 @@ def nest(f, df, x, depth):
     return y, slope
 
 
-for name, (f, df, colour, half) in ACTIVATIONS.items():
+for name, (f, df, half) in ACTIVATIONS.items():
     x = np.linspace(-half, half, 20001)  # includes x = 0 and x = half / 2
-    fig, (ax_y, ax_s) = plt.subplots(1, 2, figsize=(10, 3.8))
-    for depth, shade in zip(DEPTHS, SHADES):
+    fig, (ax_y, ax_s) = plt.subplots(2, 1, figsize=(5.6, 6.4), sharex=True, layout="constrained")
+    for depth, (colour, style) in zip(DEPTHS, STYLES):
         y, slope = nest(f, df, x, depth)
         at = half / 2 if name == "relu" else 0.0  # relu: any x > 0; tanh: the centre
         print(f"{name} depth {depth}: slope at x = {at} = {slope[x == at][0]:,.2f}")
         label = f"depth {depth}"
-        ax_y.plot(x, y, color=colour, alpha=shade, label=label)
-        ax_s.plot(x, np.where(slope > 0, slope, np.nan), color=colour, alpha=shade, label=label)
+        ax_y.plot(x, y, color=colour, linestyle=style, label=label)
+        ax_s.plot(x, np.where(slope > 0, slope, np.nan), color=colour, linestyle=style, label=label)
     ax_y.set_title(f"{name}, w = {WEIGHT:g}: output")
-    ax_y.set_xlabel("input x")
     ax_y.set_ylabel("output y")
     ax_s.set_title(f"{name}, w = {WEIGHT:g}: slope dy/dx")
     ax_s.set_xlabel("input x")
@@ -42,5 +41,5 @@ for name, (f, df, colour, half) in ACTIVATIONS.items():
     ax_y.legend(loc="upper left")
     if name == "relu":
         ax_y.set_ylim(-0.5, 9)  # depth 3 leaves the frame at x = 1/64, depth 2 at x = 1/8
-        ax_s.text(-0.95, 3e-2, "slope 0 for x < 0\n(not drawn on a log axis)", fontsize=9)
+        ax_s.text(-0.95, 3e-2, "slope 0 for x < 0\n(not drawn on a log axis)")
     plt.show()

@@ -21,11 +21,12 @@ for factor in FACTORS:
     ax.plot(depths, depths * math.log10(factor), label=f"factor {factor}")
 for (name, largest), style in zip(LARGEST.items(), [":", "--", "-."]):
     ax.axhline(math.log10(largest), color="0.5", linestyle=style, linewidth=1.2)
-    ax.annotate(f"largest {name}", (5, math.log10(largest)), xytext=(0, 4),
-                textcoords="offset points", fontsize=9)
+    left = name == "float64"  # the other two labels go right, clear of the steep lines
+    ax.annotate(f"largest {name}", (5 if left else 895, math.log10(largest)), xytext=(0, 4),
+                textcoords="offset points", ha="left" if left else "right")
 ax.set_xlabel("depth (number of layers the gradient passes through)")
 ax.set_ylabel("log10 |gradient|")
 ax.set_title("A per-layer factor, compounded over depth")
 ax.set_ylim(-60, 330)
-ax.legend(loc="center right")
+ax.legend(loc="upper left", bbox_to_anchor=(0, 0.9))
 plt.show()

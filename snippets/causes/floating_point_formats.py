@@ -25,7 +25,7 @@ print(f"{'':>9} {'largest':>11} {'smallest normal':>16} {'smallest subnormal':>1
 for name, values in FORMATS.items():
     print(f"{name:>8}: " + " ".join(f"{v:>{w}.5g}" for v, w in zip(values, [11, 16, 19, 11])))
 
-fig, ax = plt.subplots(figsize=(8, 4))
+fig, ax = plt.subplots(figsize=(5.6, 4.4))
 for i, (name, (largest, normal, subnormal, eps)) in enumerate(FORMATS.items()):
     digits = -math.log10(eps)  # decimal digits of precision
     ax.plot([math.log10(subnormal), math.log10(normal)], [digits, digits], ":", color=f"C{i}")
@@ -34,12 +34,12 @@ for i, (name, (largest, normal, subnormal, eps)) in enumerate(FORMATS.items()):
     ax.annotate(name, (max(math.log10(normal), -48), digits), xytext=(0, 8),
                 textcoords="offset points", color=f"C{i}")
 ax.axvline(math.log10(65504), color="0.5", linestyle="--", linewidth=1)
-ax.annotate("65504", (math.log10(65504), 10), xytext=(4, 0), textcoords="offset points", fontsize=9)
+ax.annotate("65504", (math.log10(65504), 10), xytext=(4, 0), textcoords="offset points")
 ax.axvline(-8, color="0.5", linestyle="--", linewidth=1)
-ax.annotate("Adam's eps = 1e-8", (-8, 10), xytext=(-100, 0), textcoords="offset points", fontsize=9)
+ax.annotate("Adam's eps\n= 1e-8", (-8, 10), xytext=(-4, 0), textcoords="offset points", ha="right")
 ax.set_xlim(-50, 45)
-ax.set_xlabel("log10 |x|  (solid: normal numbers; dotted: subnormals; float64 runs on to ±308)")
+ax.set_xlabel("log10 |x|  (solid: normal numbers; dotted: subnormals;\nfloat64 runs on to ±308)")
 ax.set_ylabel("decimal digits: -log10(epsilon)")
-ax.set_title("Range (horizontal) and precision (vertical) of four float formats")
+ax.set_title("Range (across) and precision (up) of four float formats")
 ax.set_ylim(0, 18)
 plt.show()

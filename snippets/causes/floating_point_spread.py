@@ -46,16 +46,17 @@ for layer, g in enumerate(grads, start=1):
 print(f"global gradient norm = {np.sqrt(sum(np.sum(g.astype(np.float64) ** 2) for g in grads))}")
 
 cmap = ListedColormap(["C0", "0.8", "C1", "C3"])
-fig, axes = plt.subplots(1, LAYERS + 1, figsize=(11, 3.2), layout="constrained")
+fig, axes = plt.subplot_mosaic([[0, 0], [1, 2], [3, 4]], figsize=(5.6, 8), layout="constrained")
 axes[0].imshow(kind(np.array(acts[1:])), cmap=cmap, vmin=0, vmax=3)
 axes[0].set(title="forward outputs", xlabel="unit", ylabel="layer", yticks=range(LAYERS),
             yticklabels=range(1, LAYERS + 1))
-for layer, (ax, g) in enumerate(zip(axes[1:], grads), start=1):
+for layer, g in enumerate(grads, start=1):
+    ax = axes[layer]
     ax.imshow(kind(g), cmap=cmap, vmin=0, vmax=3)
     ax.set(title=f"d(loss)/d(W{layer})", xlabel="input unit", ylabel="output unit")
-for ax in axes:
+for ax in axes.values():
     ax.grid(False)
 fig.legend(handles=[Patch(color=cmap(i), label=k) for i, k in enumerate(KINDS)],
            loc="outside lower center", ncols=4)
-fig.suptitle("One weight too large in a float16 MLP: where inf and NaN end up")
+fig.suptitle("One weight too large in a float16 MLP:\nwhere inf and NaN end up")
 plt.show()

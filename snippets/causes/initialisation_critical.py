@@ -31,7 +31,7 @@ def log_ratio(name, gain):
     return np.mean(np.log(np.linalg.norm(delta, axis=0) / last))
 
 
-fig, ax = plt.subplots()
+fig, ax = plt.subplots(figsize=(5.6, 5), layout="constrained")
 for name, theory, why in [("tanh", 1.0, "infinitely deep"), ("relu", 2**0.5, "any depth")]:
     curve = np.array([log_ratio(name, g) for g in GAINS])
     k = np.flatnonzero(np.diff(np.sign(curve)))[0]  # the grid cell where the ratio crosses 1
@@ -50,6 +50,6 @@ for name, theory, why in [("tanh", 1.0, "infinitely deep"), ("relu", 2**0.5, "an
 ax.axhline(0, color="0.5", linewidth=1)
 ax.set_xlabel("gain g (weight std = g / sqrt(width))")
 ax.set_ylabel("log10 (gradient at layer 1 / layer 50)")
-ax.set_title("Where a 50-layer MLP's gradient neither explodes nor vanishes")
-ax.legend()
+ax.set_title("50 layers: where the gradient neither grows nor shrinks")
+fig.legend(loc="outside lower center")
 plt.show()

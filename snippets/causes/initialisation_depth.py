@@ -35,18 +35,18 @@ def profile(name, gain):
 
 
 layers = np.arange(1, DEPTH + 1)
-fig, axes = plt.subplots(2, 2, figsize=(9, 6.5), sharex=True)
+fig, axes = plt.subplots(2, 2, figsize=(5.6, 6.4), sharex=True, layout="constrained")
 for col, (name, gains) in enumerate(GAINS.items()):
     for gain in gains:
         stds, grads = profile(name, gain)
         print(f"{name}, gain {gain:.2f}: std(h_1) = {stds[0]:.3g}, std(h_50) = {stds[-1]:.3g}")
         axes[0, col].semilogy(layers, stds, label=f"g = {gain:.2f}")
         axes[1, col].semilogy(layers, grads, label=f"g = {gain:.2f}")
-    axes[0, col].set_title(f"{name}: forward, std of pre-activations")
-    axes[1, col].set_title(f"{name}: backward, RMS of d(loss)/d(h)")
+    axes[0, col].set_title(f"{name}: forward")
+    axes[1, col].set_title(f"{name}: backward")
     axes[1, col].set_xlabel("layer")
-    axes[0, col].legend(fontsize=9)
-axes[0, 0].set_ylabel("std of h (log scale)")
-axes[1, 0].set_ylabel("gradient RMS (log scale)")
-fig.suptitle("50 layers, width 256: weight std = g / sqrt(width)")
+    axes[0, col].legend(loc="lower left")
+axes[0, 0].set_ylabel("std of pre-activations h")
+axes[1, 0].set_ylabel("RMS of d(loss)/d(h)")
+fig.suptitle("50 layers, width 256, weight std g / sqrt(width)")
 plt.show()

@@ -32,6 +32,6 @@ for depth in DEPTHS:
 ax.axhline(1, color="0.5", linewidth=1)
 ax.axvline(1, color="0.5", linestyle=":", linewidth=1.2)
 ax.set(xlabel="gain g (weight std = g / sqrt(width))", ylabel="mean of chi over the layers",
-       title="tanh, finite depth: the balance point approaches g = 1 slowly")
+       title="tanh, finite depth: balance nears g = 1 slowly")
 ax.legend()
 plt.show()

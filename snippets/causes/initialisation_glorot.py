@@ -16,7 +16,7 @@ rng = np.random.default_rng(SEED)
 x0 = rng.standard_normal((WIDTH, BATCH))
 labels = rng.integers(CLASSES, size=BATCH)
 sizes = [WIDTH] * (LAYERS + 1) + [CLASSES]
-fig, axes = plt.subplots(2, 2, figsize=(9, 7), sharex="row", layout="constrained")
+fig, axes = plt.subplots(2, 2, figsize=(5.6, 6.4), sharex="row", layout="constrained")
 for col, (name, half_width) in enumerate(INITS.items()):
     ws = [rng.uniform(-1, 1, (n_out, n_in)) * half_width(n_in, n_out)
           for n_in, n_out in zip(sizes, sizes[1:])]
@@ -34,15 +34,15 @@ for col, (name, half_width) in enumerate(INITS.items()):
     print(f"{name}: activation std by layer = " + " ".join(f"{a.std():.3f}" for a in acts))
     print(f"{name}: gradient std by layer   = " + " ".join(f"{g.std():.2e}" for g in grads))
     for layer, (a, g) in enumerate(zip(acts, grads), start=1):
-        axes[0, col].hist(a.ravel(), bins=80, range=(-1, 1), histtype="step",
-                          label=f"layer {layer}")
-        axes[1, col].hist(g.ravel(), bins=80, range=(-0.15, 0.15), histtype="step")
-    axes[0, col].set_title(f"{name}: activations tanh(h)")
-    axes[1, col].set_title(f"{name}: gradients d(loss)/d(h)")
+        axes[0, col].hist(a.ravel(), bins=80, range=(-1, 1), histtype="step", linewidth=1.5, label=f"{layer}")
+        axes[1, col].hist(g.ravel(), bins=80, range=(-0.15, 0.15), histtype="step", linewidth=1.5)
+    axes[0, col].set_title(f"{name}:\nactivations tanh(h)")
+    axes[1, col].set_title(f"{name}:\ngradients d(loss)/d(h)")
     axes[0, col].set_xlabel("activation value")
-    axes[1, col].set_xlabel("gradient value")
+    axes[1, col].set(xlabel="gradient value", xticks=[-0.1, 0, 0.1])
     for ax in axes[:, col]:
         ax.set_ylabel("count")
-axes[0, 1].legend(fontsize=9)
-fig.suptitle("5 tanh layers of 500 units at initialisation, one batch of 100 inputs")
+fig.legend(*axes[0, 0].get_legend_handles_labels(), title="hidden layer", ncols=5,
+           loc="outside lower center")
+fig.suptitle("5 tanh layers of 500 units, one batch of 100 inputs")
 plt.show()

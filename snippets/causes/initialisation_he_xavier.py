@@ -27,11 +27,11 @@ print(f"log2(Xavier / He) at layer 30 = {np.log2(xavier[-1] / he[-1]):.6f}")
 
 layers = np.arange(1, DEPTH + 1)
 fig, ax = plt.subplots()
-ax.plot(layers, np.log2(he) - layers / 2, color="0.5", linewidth=8, alpha=0.4,
+ax.plot(layers, np.log2(he) - layers / 2, color="C1", linewidth=9, alpha=0.45,
         label="He curve × 2^(-l/2)")
 for name, s in stds.items():
     ax.plot(layers, np.log2(s), "o-", markersize=3, label=name)
-ax.annotate("2^-15 of He", (DEPTH, np.log2(xavier[-1])), xytext=(-150, 15),
+ax.annotate("2^-15 of He", (DEPTH, np.log2(xavier[-1])), xytext=(-90, 65),
             textcoords="offset points",
             arrowprops={"arrowstyle": "->", "color": "0.5"})
 ax.set_xlabel("layer l")

@@ -42,6 +42,6 @@ ax.plot(GAINS, GAINS**2 / 2, label="relu: g^2 / 2 at every layer")
 ax.axhline(1, color="0.5", linewidth=1)
 ax.set(xlabel="gain g (weight std = g / sqrt(width))",
        ylabel="chi: growth of |gradient|^2 per layer",
-       title="Mean-field theory, infinitely deep: the gradient's factor per layer", ylim=(0, 2))
+       title="Mean field, infinitely deep: growth per layer", ylim=(0, 2))
 ax.legend()
 plt.show()

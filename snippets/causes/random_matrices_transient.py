@@ -42,7 +42,7 @@ print(f"rho(A) = rho(B) = {spectral_radius(A):.0f}, "
 print(f"||B A B A ... (10 factors)||_2 = {np.linalg.norm(P, ord=2):.0f}")
 
 ks = np.arange(STEPS + 1)
-fig, ax = plt.subplots()
+fig, ax = plt.subplots(figsize=(5.6, 5), layout="constrained")
 ax.semilogy(ks, norms, "o-", color="C0", markersize=3, label="||W^k||, W = [[0.5, 10], [0, 0.5]]")
 ax.semilogy(ks, 0.5**ks, "--", color="C0", linewidth=1, label="rho(W)^k = 0.5^k")
 ax.semilogy(ks, random_norms, "o-", color="C1", markersize=3,
@@ -53,5 +53,5 @@ ax.set_xlabel("power k")
 ax.set_ylabel("largest singular value of the k-th power")
 ax.set_title("Spectral radius below 1, yet the powers first grow")
 ax.set_ylim(1e-4, 1e2)
-ax.legend()
+fig.legend(loc="outside lower center")
 plt.show()

@@ -33,7 +33,7 @@ runs = [  # name, W, input weights, h_0, inputs, tanh?
      True),
     ("tanh 4 x 4, all 0.7, with input", matrix, input_weights, np.zeros(SIZE), inputs, True),
 ]
-fig, ax = plt.subplots()
+fig, ax = plt.subplots(figsize=(5.6, 5), layout="constrained")
 for name, *run in runs:
     norms = jacobian_norms(*run)
     print(f"{name}: |dh_40/dh_0| = {norms[-1]:.4g}")
@@ -43,5 +43,5 @@ for name, *run in runs:
 ax.semilogy(WEIGHT ** np.arange(STEPS + 1), color="0.5", linestyle=":",
             label="0.7^t (one-unit bound)")
 ax.set(xlabel="steps t", ylabel="|dh_t/dh_0|", title="Weights of 0.7: the gradient over time")
-ax.legend(fontsize=9)
+fig.legend(loc="outside lower center", ncols=2)
 plt.show()

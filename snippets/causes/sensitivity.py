@@ -39,7 +39,7 @@ fig, ax = plt.subplots()
 for i, name in enumerate(NAMES):
     ax.plot(np.arange(DEPTH + 1), log_grad[:, i].T, color=f"C{i}", linewidth=0.6, alpha=0.5)
     ax.plot([], [], color=f"C{i}", label=name)
-ax.set_xlabel("layer l (the gradient flows from l = 100 down to the input, l = 0)")
+ax.set_xlabel("layer l (the gradient flows from l = 100\ndown to the input, l = 0)")
 ax.set_ylabel("log10 ||d loss / d h_l||")
 ax.set_title(f"{SEEDS} seeds per weight scale, width {WIDTH}")
 ax.legend()
@@ -50,7 +50,7 @@ for i, name in enumerate(NAMES):
 ax.set_xlabel("log10 of the gradient norm at the input")
 ax.set_ylabel(f"seeds (of {SEEDS})")
 gap = at_input[:, 2].mean() - at_input[:, 0].mean()
-ax.set_title(f"The weight scale moves the gradient by {gap:.0f} decades, "
+ax.set_title(f"The weight scale moves the gradient by {gap:.0f} decades,\n"
              f"the seed by up to {spreads.max():.1f}")
 ax.legend()
 plt.show()

@@ -21,7 +21,7 @@ def draw(rng, distribution, scale):
 
 
 rng = np.random.default_rng(SEED)
-fig, ax = plt.subplots()
+fig, ax = plt.subplots(figsize=(5.6, 5), layout="constrained")
 for color, (name, (distribution, scale)) in zip(["C0", "C1", "C2"], INITS.items()):
     curves, gains = [], []
     for seed in range(SEEDS):
@@ -45,6 +45,6 @@ for color, (name, (distribution, scale)) in zip(["C0", "C1", "C2"], INITS.items(
     ax.plot(np.arange(1, DEPTH + 1), curve, color=color, label=f"{name}, g = {np.mean(gains):.2f}")
 ax.set_xlabel("layer l (the gradient arrives at l = 100 with norm 1)")
 ax.set_ylabel("log10 of the gradient norm reaching layer l")
-ax.set_title(f"Tanh, width {WIDTH}, depth {DEPTH}: mean of {SEEDS} seeds per initialisation")
-ax.legend(fontsize=9)
+ax.set_title(f"Tanh, width {WIDTH}, depth {DEPTH}: mean of {SEEDS} seeds each")
+fig.legend(loc="outside lower center")
 plt.show()

@@ -49,12 +49,12 @@ rate = np.polyfit(np.arange(1, 61), np.log(median[2, :60]), 1)[0]  # before the 
 print(f"chaotic: growth of ln(separation) per layer, layers 1-60 = {rate:.3f}")
 
 fig, ax = plt.subplots()
-for i, name in enumerate(REGIMES):
+for i, (name, style) in enumerate(zip(REGIMES, ["-", "--", "-."])):
     ax.semilogy(np.arange(1, DEPTH + 1), separation[i].T, color=f"C{i}", linewidth=0.6, alpha=0.5)
-    ax.semilogy(np.arange(1, DEPTH + 1), median[i], color=f"C{i}", label=name)
+    ax.semilogy(np.arange(1, DEPTH + 1), median[i], color=f"C{i}", linestyle=style, label=name)
 ax.set_xlabel("layer l")
 ax.set_ylabel("relative separation ||h'_l - h_l|| / ||h_l||")
-ax.set_title(f"Networks that differ by {EPSILON:g} in layer 1 (thin: {SEEDS} seeds, thick: median)")
+ax.set_title(f"Networks that differ by {EPSILON:g} in layer 1\n(thin: {SEEDS} seeds, thick: median)")
 ax.set_ylim(1e-10, 10)
 ax.legend(loc="lower right")
 plt.show()

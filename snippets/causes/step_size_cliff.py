@@ -36,7 +36,7 @@ def descend(clip):
 
 print(f"steepest slope of the wall alone = {HEIGHT * SHARPNESS / 4 * np.hypot(1, 0.5):.1f}")
 x, y = np.meshgrid(np.linspace(-24, 6, 300), np.linspace(-13, 6, 300))
-fig, ax = plt.subplots(figsize=(8, 5))
+fig, ax = plt.subplots(figsize=(5.6, 4.2))
 ax.contour(x, y, loss(x, y), levels=np.geomspace(3.2, 400, 16), colors="0.6", linewidths=0.8)
 for colour, clip, name in [("C3", False, "gradient descent"),
                            ("C0", True, "with norm clipping")]:

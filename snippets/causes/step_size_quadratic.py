@@ -8,7 +8,7 @@ X0 = 1.0
 STEPS = 40
 
 print(f"step limit 2/a = {2 / CURVATURE:.3g}")
-fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
+fig, (left, right) = plt.subplots(2, 1, figsize=(5.6, 6.4), layout="constrained")
 grid = np.linspace(-2.2, 2.2, 200)
 left.plot(grid, CURVATURE * grid**2 / 2, color="0.5", linewidth=1.2)
 for colour, eta in zip(["C0", "C2", "C1", "C4", "C3"], STEP_SIZES):
@@ -27,5 +27,5 @@ left.set(xlabel="x", ylabel="f(x) = a x^2 / 2", title="Bouncing across the valle
          ylim=(-1, 28))
 left.legend(loc="upper center")
 right.set(xlabel="step k", ylabel="|x_k|", title="|x_k| = |1 - eta a|^k")
-right.legend(fontsize=9)
+right.legend()
 plt.show()

@@ -20,7 +20,7 @@ needed = math.ceil(math.log(1000) / -math.log(rate))
 print(f"steps to shrink the error 1000-fold at the best step = {needed}")
 
 x, y = np.meshgrid(np.linspace(-10, 10, 300), np.linspace(-2.2, 2.2, 300))
-fig, ax = plt.subplots(figsize=(8, 4))
+fig, ax = plt.subplots(figsize=(5.6, 4))
 ax.contour(x, y, (CURVATURES[0] * x**2 + CURVATURES[1] * y**2) / 2,
            levels=[0.5, 2, 8, 20, 40, 60, 80], colors="0.6", linewidths=0.8)
 for colour, eta in zip(["C1", "C3", "C0"], STEP_SIZES):
@@ -36,5 +36,5 @@ for colour, eta in zip(["C1", "C3", "C0"], STEP_SIZES):
 ax.plot(0, 0, marker="*", markersize=12, color="C2", linestyle="none", label="minimum")
 ax.set(xlim=(-10, 10), ylim=(-2.2, 2.2), xlabel="x (curvature 1)", ylabel="y (curvature 100)",
        title=f"A valley 100 times steeper across than along: {STEPS} steps")
-ax.legend(loc="lower right", fontsize=9)
+ax.legend(loc="lower right")
 plt.show()

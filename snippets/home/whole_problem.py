@@ -24,9 +24,10 @@ for gain in GAINS:
         norms.append(np.linalg.norm(grad))
     norms = np.array(norms[::-1])  # norms[0] is at the first layer
     print(f"gain {gain}: gradient norm at layer 1 / at layer {DEPTH} = {norms[0] / norms[-1]:.3g}")
-    ax.semilogy(np.arange(1, DEPTH + 1), norms, label=f"weights {gain} x He scale")
+    ax.semilogy(np.arange(1, DEPTH + 1), norms, label=f"{gain} x He")
 ax.set_xlabel("layer (the gradient flows from right to left)")
 ax.set_ylabel("gradient norm")
 ax.set_title("The same 50-layer network at three weight scales")
-ax.legend()
+ax.set_ylim(top=1e9)  # headroom for the legend
+ax.legend(title="weight scale", loc="upper right")
 plt.show()

@@ -35,7 +35,7 @@ def train(lr, gain):
     return np.array(losses), first_hs
 
 
-fig, axes = plt.subplots(1, 2, figsize=(10, 3.8), sharex=True, sharey=True, layout="constrained")
+fig, axes = plt.subplots(2, 1, figsize=(5.6, 6.4), sharex=True, sharey=True, layout="constrained")
 PANELS = [(1.0, 0.1, "He init, learning rate too high"),
           (GAIN, 0.05, f"init {GAIN}x too large: the chain product explodes")]
 RUNS = [("C3", "o", (0, (4, 4))), ("C0", ".", (4, (4, 4)))]  # lr, then lr / 10
@@ -51,8 +51,9 @@ for ax, (gain, lr, title) in zip(axes, PANELS):
     rms = [np.sqrt(np.mean(h**2)) for h in hs]
     print(f"init x{gain:g}: activation RMS at layer 5 = {rms[5]:.4g}")
     print(f"init x{gain:g}: activation RMS at layer 10 = {rms[10]:.4g}")
-    ax.set(title=title, xlabel="step (dashed: first inf or NaN)", ylabel="training loss (float32)",
+    ax.set(title=title, ylabel="training loss (float32)",
            xlim=(-0.5, STEPS), ylim=(1e-2, 1e38))
     ax.legend(loc="upper right")
+axes[1].set_xlabel("step (dashed: first inf or NaN)")
 fig.suptitle("Same network, same data: the loss before the NaN")
 plt.show()

@@ -43,19 +43,22 @@ CASES = {  # title: inputs, learning rate, steps, depth, init gain (He init time
     "10 ReLU layers, init 1.6x too large": (X, 0.05, 10, 10, 1.6),
     "one NaN in batch 5 (linear model)": (bad_batch, 0.25, 10, 0, 1.0),
 }
-RUNS = [("C3", "o", (0, (4, 4))), ("C0", ".", (4, (4, 4)))]  # lr, then lr / 10
-fig, axes = plt.subplots(2, 2, figsize=(10, 6.5), sharey=True, layout="constrained")
+RUNS = [("C3", "o", (0, (4, 4)), "the learning rate"), ("C0", ".", (4, (4, 4)), "a tenth of it")]
+fig, axes = plt.subplots(2, 2, figsize=(5.6, 6.6), sharey=True, layout="constrained")
 for ax, (title, (inputs, lr, steps, depth, gain)) in zip(axes.flat, CASES.items()):
-    for rate, (colour, marker, dashes) in zip([lr, lr / 10], RUNS):
+    for rate, (colour, marker, dashes, name) in zip([lr, lr / 10], RUNS):
         with np.errstate(all="ignore"):
             norms = history(inputs, rate, steps, depth, gain)
-        ax.semilogy(norms, color=colour, marker=marker, markersize=4, label=f"lr {rate:g}")
+        ax.semilogy(norms, color=colour, marker=marker, markersize=4, label=name)
         if not np.isfinite(norms[-1]):
             ax.axvline(len(norms) - 1, color=colour, linestyle=dashes, linewidth=1.5)
             print(f"{title} at lr {rate:g}, first non-finite step = {len(norms) - 1}")
     ax.axhline(OVERFLOW, color="0.5", linestyle=":", label="norm\u00b2 overflows")
-    ax.set(title=title, xlabel="step (dashed: first inf or NaN)", ylabel="gradient norm (float32)",
-           xlim=(-0.5, steps), ylim=(1e-3, 1e36))
-    ax.legend(loc="upper left", fontsize=9)
-fig.suptitle("The gradient norm before the NaN, at a learning rate and at a tenth of it")
+    two_lines = title.replace(" (", "\n(").replace(", ", ",\n")  # to fit a narrow panel
+    ax.set(title=f"{two_lines}, lr {lr:g}", xlabel="step", xlim=(-0.5, steps), ylim=(1e-3, 1e36),
+           yticks=[1e0, 1e12, 1e24, 1e36])
+for ax in axes[:, 0]:
+    ax.set_ylabel("gradient norm (float32)")
+fig.legend(*axes[0, 0].get_legend_handles_labels(), loc="outside lower center", ncols=3)
+fig.suptitle("The gradient norm before the NaN\n(dashed: first inf or NaN)")
 plt.show()

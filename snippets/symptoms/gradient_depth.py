@@ -6,7 +6,7 @@ import numpy as np
 SCALES = [2**0.5, 1.6, 2.0]  # init_scale g: He's scale, a survivor with a wild swing, patient 1
 LAYERS = np.arange(1, 12)  # 10 hidden layers and the output layer
 
-fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4), sharex=True, layout="constrained")
+fig, (top, bottom) = plt.subplots(2, 1, figsize=(5.6, 6.4), sharex=True, layout="constrained")
 for colour, scale in enumerate(SCALES):
     history = gradlab.train(**{**gradlab.mlp_patient(init_scale=scale), "steps": 1})
     signal = history.array("signal")[0]  # |dL/dz_l| for layers 1..11
@@ -16,15 +16,14 @@ for colour, scale in enumerate(SCALES):
           f"input (theory {scale / 2**0.5:.3f})")
     print(f"init_scale {scale:.2f}: |dL/dW| from {min(weight_grad):.3g} to {max(weight_grad):.3g}")
     theory = signal[-1] * (scale / 2**0.5) ** (11 - LAYERS)
-    left.semilogy(LAYERS, signal, "o-", color=f"C{colour}", label=f"init_scale {scale:.2f}")
-    left.semilogy(LAYERS, theory, ":", color=f"C{colour}")
-    right.semilogy(LAYERS, weight_grad, "s-", color=f"C{colour}", label=f"init_scale {scale:.2f}")
-left.set_xlabel("layer (11 is the output)")
-left.set_ylabel("|dL/dz| at the layer")
-left.set_title("Backpropagated signal (dotted: theory)")
-left.legend()
-right.set_xlabel("layer (11 is the output)")
-right.set_ylabel("|dL/dW| of the layer")
-right.set_title("Weight gradients")
+    top.semilogy(LAYERS, signal, "o-", color=f"C{colour}", label=f"init_scale {scale:.2f}")
+    top.semilogy(LAYERS, theory, ":", color=f"C{colour}")
+    bottom.semilogy(LAYERS, weight_grad, "s-", color=f"C{colour}", label=f"init_scale {scale:.2f}")
+top.set_ylabel("|dL/dz| at the layer")
+top.set_title("Backpropagated signal (dotted: theory)")
+top.legend()
+bottom.set_xlabel("layer (11 is the output)")
+bottom.set_ylabel("|dL/dW| of the layer")
+bottom.set_title("Weight gradients")
 fig.suptitle("Patient 1 at step 0, three initial scales")
 plt.show()

@@ -12,7 +12,7 @@ for scale in [2**0.5, 2.0]:
         kept[scale, step] = {layer: grads[f"W{layer}"].copy() for layer in LAYERS}
     gradlab.train(**{**gradlab.mlp_patient(init_scale=scale), "steps": 2}, callback=keep)
 
-fig, axes = plt.subplots(1, 3, figsize=(11, 3.8), sharey=True, layout="constrained")
+fig, axes = plt.subplots(3, 1, figsize=(5.6, 7.6), sharex=True, sharey=True, layout="constrained")
 bins = np.linspace(-6, 16, 89)
 for ax, (scale, step) in zip(axes, PANELS):
     entries = np.concatenate([g.ravel() for g in kept[scale, step].values()])
@@ -24,8 +24,8 @@ for ax, (scale, step) in zip(axes, PANELS):
                 color=f"C{colour}", linewidth=1.5, label=f"layer {layer}")
     ax.axvline(0, color="0.5", linestyle="--")
     ax.set_title(f"init_scale {scale:.2f}, step {step}")
-    ax.set_xlabel("log10 |dL/dw| per weight")
-axes[0].set_ylabel("density")
-axes[2].legend(loc="upper left")
-fig.suptitle("Weight-gradient histograms per layer (dashed: |gradient| = 1)")
+    ax.set_ylabel("density")
+axes[2].set_xlabel("log10 |dL/dw| per weight")
+axes[0].legend(loc="upper right")
+fig.suptitle("Weight-gradient histograms per layer\n(dashed: |gradient| = 1)")
 plt.show()

@@ -29,7 +29,7 @@ print(f"scale when the NaN arrives = 2^{np.log2(scales[NAN_FROM]):.0f}")
 print(f"skipped steps from then on = {len(skipped) - len(healthy)} of {STEPS - NAN_FROM}")
 print(f"first step with scale 0 = {scales.index(0.0)}")
 
-fig, axes = plt.subplots(1, 2, figsize=(10, 3.8), layout="constrained")
+fig, axes = plt.subplots(2, 1, figsize=(5.6, 6.4), layout="constrained")
 with np.errstate(divide="ignore"):
     log_scales = np.log2(scales)  # log2(0) = -inf is not drawn
 axes[1].axvline(NAN_FROM, color="0.5", linestyle="--", linewidth=1.2, label="NaN in every batch")

@@ -30,7 +30,7 @@ print(f"largest finite loss = {finite(loss).max():.2g}, gradient norm = {finite(
 print("weight norms at step 2: " + ", ".join(f"|{n}| = {weights[2, names.index(n)]:.2g}" for n in "WUV"))
 print(f"largest finite |V| = {finite(weights[:, names.index('V')]).max():.2g}")
 
-fig, axes = plt.subplots(3, 1, sharex=True, figsize=(7, 7), layout="constrained")
+fig, axes = plt.subplots(3, 1, sharex=True, figsize=(5.6, 7), layout="constrained")
 axes[0].semilogy(calm.loss[:len(loss)], color="0.6", label=f"init_scale {CALM_SCALE}")
 axes[0].semilogy(loss, color="C0", label="patient 2 (init_scale 2.5)")
 axes[0].axhline(BASELINE, color="0.5", linestyle="--")
@@ -44,9 +44,9 @@ for name, style in zip(["W", "U", "V"], ["-", "--", ":"]):
 axes[2].set_ylabel("weight norm")
 axes[2].legend(loc="upper left")
 for ax in axes:
-    ax.axvspan(0, 1, color="C3", alpha=0.2)  # steps 0 and 1: the gradient explodes through time
+    ax.axvspan(0, 1, color="C3", alpha=0.3)  # steps 0 and 1: the gradient explodes through time
     for step in [inf_step, nan_step]:
         ax.axvline(step, color="C3", linestyle=":", linewidth=1.2)
-axes[0].set_title("Patient 2. Shaded: steps 0-1; dotted: first inf, first NaN")
+axes[0].set_title("Patient 2. Shaded: steps 0-1;\ndotted: first inf, first NaN")
 axes[2].set_xlabel("training step")
 plt.show()

@@ -16,7 +16,7 @@ def nudged(run, seed):
     return run
 
 
-fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4), layout="constrained")
+fig, (top, bottom) = plt.subplots(2, 1, figsize=(5.6, 6.4), layout="constrained")
 for patient in [gradlab.mlp_patient, gradlab.rnn_patient]:
     runs = [gradlab.train(**patient())]
     runs += [gradlab.train(**nudged(patient(), SEED + n)) for n in range(1, NUDGES + 1)]
@@ -29,14 +29,14 @@ for patient in [gradlab.mlp_patient, gradlab.rnn_patient]:
 for n, history in enumerate(runs):  # patient 2
     colour, width = ("C0", 2) if n == 0 else ("0.6", 1)
     label = "as built" if n == 0 else ("nudged" if n == 1 else None)
-    left.semilogy(history.total_grad_norm[:6], "o-", color=colour, linewidth=width, label=label)
-    right.semilogy(history.loss, color=colour, linewidth=width, label=label)
-left.set_xlabel("training step")
-left.set_ylabel("gradient norm")
-left.set_title("The first steps")
-left.legend()
-right.set_xlabel("training step")
-right.set_ylabel("loss")
-right.set_title("Until NaN")
-fig.suptitle("Patient 2: four runs whose initial weights differ by one rounding step")
+    top.semilogy(history.total_grad_norm[:6], "o-", color=colour, linewidth=width, label=label)
+    bottom.semilogy(history.loss, color=colour, linewidth=width, label=label)
+top.set_xlabel("training step")
+top.set_ylabel("gradient norm")
+top.set_title("The first steps")
+top.legend()
+bottom.set_xlabel("training step")
+bottom.set_ylabel("loss")
+bottom.set_title("Until NaN")
+fig.suptitle("Patient 2: four runs whose initial weights\ndiffer by one rounding step")
 plt.show()

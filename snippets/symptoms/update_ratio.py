@@ -16,15 +16,15 @@ def weight_ratios(history):
     return history.array("update_ratio")[:, keep], [history.names[i] for i in keep]
 
 
-fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4), sharey=True, layout="constrained")
+fig, (top, bottom) = plt.subplots(2, 1, figsize=(5.6, 6.4), sharey=True, layout="constrained")
 for colour, (scale, label) in enumerate(MLP_RUNS):
     history = gradlab.train(**{**gradlab.mlp_patient(init_scale=scale), "steps": MLP_STEPS})
     ratios, _ = weight_ratios(history)
     print(f"MLP, {label}: median over layers and steps = {np.nanmedian(ratios):.2g}, largest "
           f"at step 0 = {np.nanmax(ratios[0]):.2g}, at step 1 = {np.nanmax(ratios[1]):.2g}")
     style = "o-" if label == "patient 1" else "-"  # patient 1 lives for three steps only
-    left.semilogy(np.nanmax(ratios, axis=1), style, color=f"C{colour}", label=f"{label}: largest")
-    left.semilogy(np.nanmin(ratios, axis=1), ":", color=f"C{colour}")
+    top.semilogy(np.nanmax(ratios, axis=1), style, color=f"C{colour}", label=f"{label}: largest")
+    top.semilogy(np.nanmin(ratios, axis=1), ":", color=f"C{colour}")
 for colour, (scale, label) in enumerate(RNN_RUNS):
     history = gradlab.train(**{**gradlab.rnn_patient(init_scale=scale), "steps": RNN_STEPS})
     ratios, names = weight_ratios(history)
@@ -32,15 +32,16 @@ for colour, (scale, label) in enumerate(RNN_RUNS):
     print(f"RNN, {label}: update / weight for W at step 0 = {w[0]:.2g}")
     print(f"RNN, {label}: update / weight for V, median over steps 20-50 = "
           f"{np.median(v[20:51]):.2g}")
-    right.semilogy(w, color=f"C{colour}", label=f"{label}: W")
-    right.semilogy(v, ":", color=f"C{colour}", label=f"{label}: V")
+    bottom.semilogy(w, color=f"C{colour}", label=f"{label}: W")
+    bottom.semilogy(v, ":", color=f"C{colour}", label=f"{label}: V")
 print(f"theory for V once saturated, 2 lr (hidden + 1) = {2 * RNN_LR * (RNN_HIDDEN + 1):.2g}")
-for ax in (left, right):
+for ax in (top, bottom):
     ax.axhline(REFERENCE, color="0.5", linestyle="--")
     ax.set_xlabel("training step")
-    ax.legend(loc="upper right", fontsize=9)
-left.set_ylabel("|update| / |weight|")
-left.set_title("MLP: largest and (dotted) smallest layer")
-right.set_title("RNN")
+    ax.legend(loc="upper right")
+top.set_ylabel("|update| / |weight|")
+bottom.set_ylabel("|update| / |weight|")
+top.set_title("MLP: largest and (dotted) smallest layer")
+bottom.set_title("RNN")
 fig.suptitle("How far each step moves the weights (dashed: 1e-3)")
 plt.show()
