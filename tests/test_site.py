@@ -23,6 +23,9 @@ import runner
 from support import ROOT, build, copy_project
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+# Tags whose URL the browser does not fetch by itself: a link the reader clicks (the bibliography's DOIs),
+# and a page's canonical address. Every other URL (src, stylesheets, icons, preloads, forms) is a request.
+NOT_FETCHED = {("a", "href"), ("link", "canonical"), ("link", "alternate"), ("link", "sitemap")}
 
 
 class Page(HTMLParser):
@@ -31,6 +34,8 @@ class Page(HTMLParser):
     def __init__(self, text: str) -> None:
         super().__init__()
         self.urls: list[str] = []
+        self.fetched: list[str] = []  # the URLs the browser requests when it shows the page
+        self.outbound: list[dict[str, str | None]] = []  # links to other sites, followed only if clicked
         self.anchors: set[str] = set()
         self.images: list[dict[str, str | None]] = []
         self.feed(text)
@@ -38,8 +43,13 @@ class Page(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
         self.anchors.update(v for k, v in attrs if k in ("id", "name") and v)
-        self.urls += [v for k, v in attrs if k in ("href", "src", "action", "poster", "data") and v]
-        self.urls += [u.split()[0] for k, v in attrs if k == "srcset" and v for u in v.split(",")]
+        urls = [v for k, v in attrs if k in ("href", "src", "action", "poster", "data") and v]
+        urls += [u.split()[0] for k, v in attrs if k == "srcset" and v for u in v.split(",")]
+        self.urls += urls
+        if (tag, values.get("rel") if tag == "link" else "href") not in NOT_FETCHED:
+            self.fetched += urls
+        elif tag == "a" and (values.get("href") or "").startswith("http"):
+            self.outbound.append(values)
         if tag == "img":
             self.images.append(values)
 
@@ -64,17 +74,27 @@ def test_every_snippet_output_is_shown_on_its_page(site: Path) -> None:
         assert any(printed in " ".join(visible_text(text).split()) for text in showing), f"output of {name}"
 
 
-def test_no_url_points_to_another_host(site: Path) -> None:
+def test_the_site_requests_nothing_from_another_host(site: Path) -> None:
+    """Nothing a page loads comes from another host; a link to another site (a paper's DOI) is fine when
+    it is HTTPS and sends nothing when clicked (no ping)."""
     offsite = []
     for path, page in pages(site).items():
-        for url in page.urls:
+        for url in page.fetched:
             parts = urlsplit(url)
             if parts.scheme not in ("", "data") and parts.hostname not in LOCAL_HOSTS:
                 offsite.append(f"{path}: {url}")
+        offsite += [f"{path}: {a}" for a in page.outbound if not str(a["href"]).startswith("https://") or "ping" in a]
     for css in site.rglob("*.css"):
         offsite += [f"{css.name}: {u}" for u in re.findall(r"url\(['\"]?((?:https?:)?//[^)'\"]+)", css.read_text())]
         offsite += [f"{css.name}: {u}" for u in re.findall(r"@import\s+['\"]?((?:https?:)?//[^'\";]+)", css.read_text())]
     assert not offsite, "\n".join(offsite)
+
+
+def test_requests_are_told_from_links() -> None:
+    page = Page('<link rel="stylesheet" href="https://cdn.example/a.css"><img srcset="a.svg 1x, https://x.org/b.svg 2x">'
+                '<link rel="canonical" href="https://site.example/p/"><a href="https://doi.org/10.1/x">paper</a>')
+    assert page.fetched == ["https://cdn.example/a.css", "a.svg", "https://x.org/b.svg"]
+    assert [a["href"] for a in page.outbound] == ["https://doi.org/10.1/x"]
 
 
 def test_every_internal_link_and_anchor_resolves(site: Path) -> None:
