@@ -16,60 +16,73 @@ In a chapter (docs/**/*.md):
         what the snippet printed, as Markdown (a table with links, say); its code must also be shown
         with {{ snippet }} somewhere on the site, since this shows only the output.
 
-In a lab (docs/labs/*.py, a jupytext notebook), a code cell holding only `# snippet: causes/x.py` is
+In a lab (docs/labs/*.py, a jupytext notebook; scripts/labs.py), a code cell holding only `# snippet: causes/x.py` is
 replaced by that snippet's code before mkdocs-jupyter executes the notebook, so a lab cannot drift from
 the snippets it shows and mkdocs-jupyter's cache (keyed on the notebook's bytes) sees every change.
 A cell holding only `# module: gradlab` becomes a cell that defines the teaching module
 snippets/lib/gradlab.py from its full source, so the downloaded notebook needs no other file.
 
-Math written as \\( \\) or \\[ \\] (and $ $ or $$ $$ in labs) becomes MathML at build time: no script, no CDN.
+Math written as \\( \\) or \\[ \\] (and $ $ or $$ $$ in labs) becomes MathML at build time: no script, no CDN;
+pages with math link assets/math.css, which brings the math font. Display equations scroll sideways.
 Anything unknown, unused, missing or failing stops the build with a message naming the file.
 """
 
 from __future__ import annotations
 
 import html
-import json
 import os
 import posixpath
 import re
+import shutil
+import string
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
-import jupytext
-from latex2mathml.converter import convert as tex_to_mathml
+from latex2mathml import converter  # converter.convert: remembered between builds by render_cache.py
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import labs  # noqa: E402
 import runner  # noqa: E402
 
 log = get_plugin_logger("snippets")
 SNIPPET = re.compile(r"^([ \t]*)\{\{ (snippet|markdown) (\S+) \}\}$", re.MULTILINE)
 FIGURE = re.compile(r'!\[(?P<alt>[^\]]*)\]\(snippet:(?P<name>[^#\s)]+)#(?P<n>\d+)(?: "(?P<caption>[^"]*)")?\)')
-LAB_CELL = re.compile(r"^# snippet: (\S+)$")
-LAB_MODULE = re.compile(r"^# module: (\w+)$")
-MODULE_CELL = """# The teaching module snippets/lib/{name}.py, in full; this cell makes `import {name}` work.
-import sys, types
-{name} = sys.modules["{name}"] = types.ModuleType("{name}")
-exec(compile(r'''{source}''', "{name}.py", "exec"), {name}.__dict__)"""
 TEX_INLINE = re.compile(r'<span class="arithmatex">\\\((.+?)\\\)</span>', re.DOTALL)
 TEX_BLOCK = re.compile(r'<div class="arithmatex">\\\[(.+?)\\\]</div>', re.DOTALL)
 NB_MARKDOWN = re.compile(r'(<div class="jp-RenderedHTMLCommon jp-RenderedMarkdown[^"]*"[^>]*>)(.*?)(</div>)', re.DOTALL)
 NB_TEX = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$", re.DOTALL)
-OFFSITE_SCRIPT = re.compile(r'<script[^>]*\bsrc="(?:(?:https?:)?//[^"]*)?"[^>]*>\s*</script>|<script type="text/x-mathjax-config">.*?</script>', re.DOTALL)
 # Material's search parser ends an exclusion at the first closing tag of the same name, so nested <div>s
-# (a notebook's cells) need their <pre> blocks and hidden copy texts marked one by one.
-CODE_BLOCK = re.compile(r'<div class="((?:language-\w+ )?highlight|tabbed-set[^"]*|clipboard-copy-txt)"|<pre(?=[ >])')
-MERMAID = re.compile(r"<script type=\"module\">\s*document\.addEventListener\(\"DOMContentLoaded\".*?</script>", re.DOTALL)
+# (a notebook's cells) need their <pre> blocks marked one by one.
+CODE_BLOCK = re.compile(r'<div class="((?:language-\w+ )?highlight|tabbed-set[^"]*)"|<pre(?=[ >])')
+EXCLUDE = 'data-search-exclude="true"'  # with a value, so that Material strips it from the page it writes
+# Browsers ignore mathvariant="bold" (MathML Core): \mathbf{1} becomes the bold character itself, U+1D7CF.
+BOLD = re.compile(r'<(m[in]) mathvariant="bold">([A-Za-z0-9]+)</\1>')
+BOLD_LETTERS = str.maketrans(string.ascii_uppercase + string.ascii_lowercase + string.digits,
+                             "".join(map(chr, [*range(0x1D400, 0x1D434), *range(0x1D7CE, 0x1D7D8)])))
+# A prime as a superscript floats far above the letter (no font gives it a script-size variant here): it
+# goes beside its base instead, as U+2032 is drawn raised already; f'^2 keeps its 2 as the superscript.
+PRIME = re.compile(r'<msup>(<m[io][^>]*>[^<]*</m[io]>)(?:<mi>((?:&#x0203[234];)+)</mi>'
+                   r'|<mrow><mi>((?:&#x0203[234];)+)</mi>((?:<m[ion][^>]*>[^<]*</m[ion]>)+)</mrow>)</msup>')
+# Material applies a palette chosen by media query only when its bundle runs, at the end of the page: a
+# first visit in the dark is drawn light until then, and starts the light copy of the first figure. This
+# applies it as soon as the palette's inputs exist, right after Material's own script for stored choices.
+PALETTE = re.compile(r'<script>var palette=__md_get\("__palette"\).*?</script>', re.DOTALL)
+FIRST_VISIT = """<script>if(!__md_get("__palette")){var media=matchMedia("(prefers-color-scheme: dark)").matches?"dark":"light",
+input=document.querySelector('[data-md-color-media="(prefers-color-scheme: '+media+')"]');if(input)["scheme","primary","accent"]
+.forEach(function(key){document.body.setAttribute("data-md-color-"+key,input.getAttribute("data-md-color-"+key))})}</script>"""
+BUNDLE = re.compile(r'<script src="[^"]*assets/javascripts/bundle\.')
 
 results: dict[str, runner.Result] = {}
 used: set[tuple[str, int]] = set()  # (snippet, figure number); figure 0 stands for the code itself
+lab_alts: dict[str, dict[int, list[str]]] = {}  # assembled notebook -> cell number -> its figures' alt texts
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
@@ -77,21 +90,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     if "SOURCE_DATE_EPOCH" not in os.environ:
         git = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=runner.ROOT, capture_output=True, text=True)
         os.environ["SOURCE_DATE_EPOCH"] = git.stdout.strip() or "0"
-    quiet_kernel(runner.CACHE.parent / "jupyter")
+    labs.quiet_kernel(runner.CACHE.parent / "jupyter")
     return config
-
-
-def quiet_kernel(directory: Path) -> None:
-    """The labs' kernel, logging errors only. ipykernel warns that a kernel "is running over TCP without
-    encryption" every time it starts; the build's kernel listens on 127.0.0.1 only, for the seconds a lab
-    runs, so the warning says nothing useful here. This kernelspec shadows the default `python3` one."""
-    spec = directory / "kernels" / "python3" / "kernel.json"
-    spec.parent.mkdir(parents=True, exist_ok=True)
-    argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}", "--IPKernelApp.log_level=ERROR"]
-    text = json.dumps({"argv": argv, "display_name": "Python 3", "language": "python"})
-    if not spec.exists() or spec.read_text() != text:
-        spec.write_text(text)
-    os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(directory), os.environ.get("JUPYTER_PATH")]))
 
 
 def on_pre_build(config: MkDocsConfig) -> None:
@@ -119,35 +119,14 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     for file in files:
         if file.src_uri.startswith("labs/") and file.src_uri.endswith(".py"):
             target = Path(config.config_file_path).parent / ".cache" / "labs"
-            file.abs_src_path = assemble_lab(Path(file.abs_src_path or ""), target)
+            try:
+                lab = labs.assemble(Path(file.abs_src_path or ""), target)
+            except labs.LabError as error:
+                raise PluginError(str(error)) from None
+            used.update((name, 0) for name in lab.snippets)
+            lab_alts[str(lab.notebook)] = lab.alts
+            file.abs_src_path = str(lab.notebook)
     return files
-
-
-def assemble_lab(source: Path, directory: Path) -> str:
-    """Write the lab as an .ipynb with every `# snippet:` cell filled in; return its path."""
-    notebook = jupytext.read(source)
-    for number, cell in enumerate(notebook.cells):
-        cell.id = f"cell-{number}"  # jupytext draws random ids; fixed ones keep the bytes reproducible
-        match, module = LAB_CELL.match(cell.source.strip()), LAB_MODULE.match(cell.source.strip())
-        if cell.cell_type == "code" and match:
-            name = match.group(1)
-            if not (runner.SNIPPETS / name).is_file():
-                raise PluginError(f"{source.name}: no such snippet: snippets/{name}")
-            cell.source = (runner.SNIPPETS / name).read_text().strip()
-            used.add((name, 0))
-        elif cell.cell_type == "code" and module:
-            path = runner.LIB / f"{module[1]}.py"
-            if not path.is_file() or "\'\'\'" in path.read_text():
-                raise PluginError(f"{source.name}: no teaching module {path} (or it contains \'\'\')")
-            cell.source = MODULE_CELL.format(name=module[1], source=path.read_text())
-    target = directory / source.with_suffix(".ipynb").name
-    directory.mkdir(parents=True, exist_ok=True)
-    text = jupytext.writes(notebook, fmt="ipynb")
-    if not target.exists() or target.read_text() != text:
-        temporary = target.with_suffix(".tmp")
-        temporary.write_text(text)
-        temporary.replace(target)
-    return str(target)
 
 
 def on_pre_page(page: Page, config: MkDocsConfig, files: Files) -> Page:
@@ -206,8 +185,11 @@ def expand_figure(match: re.Match[str], page: Page) -> str:
         raise PluginError(f'{where}: needs alt text and a caption: ![alt](snippet:{name}#{number} "caption")')
     used.add((name, number))
     here = posixpath.dirname(page.file.src_uri)
+    size = results[name].sizes()[number - 1]  # points; a CSS pixel is 3/4 pt
+    # Both themes lazy: Chromium fetches no lazy image that CSS hides, so a reader downloads one of the two.
+    attributes = f'loading=lazy width={round(size["width_pt"] * 4 / 3)} height={round(size["height_pt"] * 4 / 3)}'
     images = "\n".join(
-        f"![{match['alt']}]({posixpath.relpath(figure_uri(name, number, theme), here)}#only-{theme})"
+        f"![{match['alt']}]({posixpath.relpath(figure_uri(name, number, theme), here)}#only-{theme}){{ {attributes} }}"
         for theme in runner.THEMES
     )
     return f'<figure markdown="span">\n{images}\n<figcaption markdown="span">{match["caption"]}</figcaption>\n</figure>'
@@ -218,16 +200,31 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     return FIGURE.sub(lambda m: expand_figure(m, page), markdown)
 
 
+def prime(match: re.Match[str]) -> str:
+    primed = f'<mrow>{match[1]}<mo lspace="0" rspace="0">{match[2] or match[3]}</mo></mrow>'
+    return primed if match[2] else f"<msup>{primed}<mrow>{match[4]}</mrow></msup>"
+
+
 def mathml(tex: str, display: str, page: Page) -> str:
+    """MathML, kept out of the search index (its flattened text is noise there); a display equation in a
+    box that scrolls sideways on a narrow screen (focusable, so a keyboard can scroll it too)."""
     try:
-        return tex_to_mathml(html.unescape(tex).strip(), display=display)
+        markup = converter.convert(html.unescape(tex).strip(), display=display)
     except Exception as error:  # latex2mathml raises many types; all mean the same to an author
         raise PluginError(f"{page.file.src_uri}: cannot render math {tex!r}: {error}") from None
+    markup = PRIME.sub(prime, markup)
+    markup = BOLD.sub(lambda m: f"<{m[1]}>{m[2].translate(BOLD_LETTERS)}</{m[1]}>", markup)
+    markup = markup.replace("<math ", f"<math {EXCLUDE} ", 1)
+    return f'<span class="math-display" tabindex="0">{markup}</span>' if display == "block" else markup
 
 
 def on_page_content(content: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    if (page.file.abs_src_path or "").endswith(".ipynb"):
-        content = MERMAID.sub("", OFFSITE_SCRIPT.sub("", content))
+    notebook = page.file.abs_src_path or ""
+    if notebook.endswith(".ipynb"):
+        try:  # mkdocs-jupyter copies the notebook beside the page: the download link is its name
+            content = labs.tidy(content, lab_alts.get(notebook, {}), Path(notebook).name, runner.THEMES)
+        except labs.LabError as error:
+            raise PluginError(f"docs/{page.file.src_uri}: {error}") from None
 
         def cell(match: re.Match[str]) -> str:
             body = NB_TEX.sub(
@@ -236,13 +233,24 @@ def on_page_content(content: str, page: Page, config: MkDocsConfig, files: Files
             return match[1] + body + match[3]
 
         content = NB_MARKDOWN.sub(cell, content)
-        notebook = Path(page.file.abs_src_path or "").name  # mkdocs-jupyter copies it beside the page
-        download = f'<p><a class="md-button" href="{notebook}" download>Download this notebook (.ipynb)</a></p>'
-        content = download + content
     content = TEX_BLOCK.sub(lambda m: mathml(m[1], "block", page), content)
     content = TEX_INLINE.sub(lambda m: mathml(m[1], "inline", page), content)
     # Code and its output stay out of the search index: results lead to prose, and indexing is faster.
-    return CODE_BLOCK.sub(lambda m: f'<div data-search-exclude class="{m[1]}"' if m[1] else "<pre data-search-exclude", content)
+    return CODE_BLOCK.sub(lambda m: f'<div {EXCLUDE} class="{m[1]}"' if m[1] else f"<pre {EXCLUDE}", content)
+
+
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    """Link the lab and math stylesheets where they are used, apply the reader's theme before the first
+    paint, and hold the search index back until the reader opens search (assets/search-on-demand.js)."""
+    def link(asset: str) -> str:
+        return f'<link rel="stylesheet" href="{get_relative_url(asset, page.url)}">'
+
+    wanted = [link("assets/lab.css")] if 'class="jupyter-wrapper"' in output else []
+    wanted += [link("assets/math.css")] if "<math " in output else []
+    output = output.replace("</head>", "".join(wanted) + "</head>", 1)
+    output = PALETTE.sub(lambda m: m[0] + FIRST_VISIT, output, count=1)
+    script = f'<script src="{get_relative_url("assets/search-on-demand.js", page.url)}"></script>'
+    return BUNDLE.sub(lambda m: script + m[0], output, count=1)
 
 
 def modules() -> list[str]:
@@ -260,3 +268,13 @@ def on_env(env: Any, config: MkDocsConfig, files: Files) -> Any:
     if unused:
         raise PluginError("shown on no page (use them or delete them):\n  " + "\n  ".join(unused))
     return env
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    """Ship nothing a reader never loads: source maps, and the search languages (Material's search
+    worker loads assets/javascripts/lunr/ only for languages other than English)."""
+    site = Path(config.site_dir)
+    for path in site.rglob("*.map"):
+        path.unlink()
+    if config.plugins["material/search"].config.lang == ["en"]:
+        shutil.rmtree(site / "assets" / "javascripts" / "lunr", ignore_errors=True)

@@ -1,10 +1,12 @@
-"""MkDocs hook: remember, between builds, the two pure steps that dominated a warm build.
+"""MkDocs hook: remember, between builds, the pure steps that dominated a warm build.
 
 Profiled on the 2-core machine with the fixes part in (about 310 code blocks on 32 pages), a warm build
 spent most of its time in two places whose inputs rarely change: Pygments highlighting each code block
 (pymdownx's `Highlight.highlight`), and Material's search plugin parsing each page's HTML into index
-entries (`SearchIndex.add_entry_from_context`). Each call is looked up by a hash of everything it reads,
-salted with mkdocs.yml and the versions of Pygments, pymdown-extensions and Material; a miss runs as
+entries (`SearchIndex.add_entry_from_context`). A third, smaller one is turning a lab's executed notebook
+into the site's markup (`labs.tidy`, which redraws its figures; about 0.1 s). Each call is looked up by
+a hash of everything it reads, salted with mkdocs.yml and the versions of Pygments, pymdown-extensions
+and Material (and, for the labs, the source of scripts/labs.py and scripts/svg.py); a miss runs as
 usual. After a build that succeeds, the entries that build used are written to `.cache/render.json`
 (atomically), so the file holds only what the current book needs.
 """
@@ -20,11 +22,13 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+from latex2mathml import converter
 from material.plugins.search.plugin import SearchIndex
 from mkdocs.config.defaults import MkDocsConfig
 from pymdownx.highlight import Highlight
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import labs  # noqa: E402
 import runner  # noqa: E402
 
 STORE = runner.CACHE.parent / "render.json"
@@ -47,6 +51,10 @@ def highlight(self: Highlight, src: str, language: str, *args: Any, **kwargs: An
                       lambda: HIGHLIGHT(self, src, language, *args, **kwargs))
 
 
+def mathml(latex: str, *args: Any, **kwargs: Any) -> str:
+    return remembered(["mathml", latex, args, kwargs], lambda: CONVERT(latex, *args, **kwargs))
+
+
 def toc(items: Any) -> list[Any]:
     return [[item.title, item.url, item.level, toc(item.children)] for item in items]
 
@@ -64,15 +72,24 @@ def add_entry_from_context(self: SearchIndex, page: Any) -> None:
     self.entries.extend(json.loads(json.dumps(entries)))  # a fresh copy, as a miss would have made
 
 
+def tidy(content: str, alts: dict[int, list[str]], download: str, themes: dict[str, dict[str, str]]) -> str:
+    return remembered(["lab", LAB_CODE, content, alts, download, themes], lambda: TIDY(content, alts, download, themes))
+
+
 # `serve` may load this hook more than once: wrap the originals only once.
+LAB_CODE = hashlib.sha256(b"".join(Path(m.__file__ or "").read_bytes() for m in (labs, labs.svg))).hexdigest()
+TIDY = getattr(labs, "_uncached", labs.tidy)
+labs._uncached, labs.tidy = TIDY, tidy  # type: ignore[attr-defined]
 HIGHLIGHT = Highlight.__dict__.get("_uncached", Highlight.highlight)
 INDEX = SearchIndex.__dict__.get("_uncached", SearchIndex.add_entry_from_context)
+CONVERT = getattr(converter, "_uncached", converter.convert)
 Highlight._uncached, Highlight.highlight = HIGHLIGHT, highlight  # type: ignore[attr-defined, method-assign]
 SearchIndex._uncached, SearchIndex.add_entry_from_context = INDEX, add_entry_from_context  # type: ignore[attr-defined, method-assign]
+converter._uncached, converter.convert = CONVERT, mathml  # type: ignore[attr-defined]
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    libraries = [version(name) for name in ("pygments", "pymdown-extensions", "mkdocs-material")]
+    libraries = [version(name) for name in ("pygments", "pymdown-extensions", "mkdocs-material", "latex2mathml")]
     salt = [hashlib.sha256(Path(config.config_file_path).read_bytes()).hexdigest(), *libraries]
     state["salt"] = hashlib.sha256(repr(salt).encode()).hexdigest()
     try:

@@ -122,7 +122,7 @@ def cache_key(path: Path) -> str:
     source = path.read_bytes()
     digest = hashlib.sha256()
     parts = [path.name.encode(), source, *(p.read_bytes() for p in local_imports(source))]  # name: SVG salt
-    parts += [STYLE.read_bytes(), Path(__file__).read_bytes()]
+    parts += [STYLE.read_bytes(), Path(__file__).read_bytes(), Path(__file__).with_name("svg.py").read_bytes()]
     parts += [versions().encode()]
     for part in parts:
         digest.update(hashlib.sha256(part).digest())
@@ -433,7 +433,9 @@ def _child(snippet: Path, out: Path, timeout: float) -> None:
             plt.rcParams["svg.hashsalt"] = f"{snippet.name}-{saved}"
             raw = out / f"{saved}.svg"
             figure.savefig(raw, format="svg", metadata={"Date": None, "Creator": None})
-            svg = raw.read_text()
+            from svg import compact  # scripts/svg.py: the same drawing in fewer bytes
+
+            svg = compact(raw.read_text())
             texts = [t for t in figure.findobj(matplotlib.text.Text) if t.get_visible() and t.get_text().strip()]
             width, height = (float(v) for v in re.search(r'width="([\d.]+)pt" height="([\d.]+)pt"', svg).groups())
             smallest = min((float(t.get_fontsize()) for t in texts), default=0.0)

@@ -34,7 +34,7 @@
 # reaching the first layer is $w^L$, drawn on a log scale. A weight of 1.05 looks harmless; give it
 # 300 layers.
 
-# %%
+# %% alt="The gradient reaching layer 1, w to the power L, on a log scale against the depth L from 0 to 300, one line per weight: w = 0.95 falls steadily, w = 1.0 stays flat at 1, w = 1.05 and w = 1.2 climb, 1.2 the fastest."
 import matplotlib.pyplot as plt
 import numpy as np
 
