@@ -158,7 +158,7 @@ for batch_seed in [1, 2]:
 # product: the same standardised inputs into a network whose weights are drawn at scale 2 instead of
 # He's $\sqrt{2}$, the scale of the site's patient 1.
 
-# %% alt="RMS of each layer's output on a log scale against the layer, from 0 (the inputs) to 11 (the output), for three networks. The colleague's run (red) is high from the inputs on and nearly flat; the same network on standardised inputs (blue) starts near 1 and runs parallel to it; with weights at scale 2 (orange) the RMS climbs steeply from layer to layer."
+# %% alt="RMS of each layer's output on a log scale against the layer, from 0 (the inputs) to 11 (the output), for three networks. The colleague's run (red) is high from the inputs on and nearly flat; the same network on standardised inputs (blue) starts near 1 and runs parallel to it; with weights at scale 2 (orange) the RMS climbs layer by layer up to layer 10."
 import matplotlib.pyplot as plt
 
 mean, std = data.x.mean(axis=0), data.x.std(axis=0)
