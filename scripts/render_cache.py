@@ -6,7 +6,7 @@ spent most of its time in two places whose inputs rarely change: Pygments highli
 entries (`SearchIndex.add_entry_from_context`). A third, smaller one is turning a lab's executed notebook
 into the site's markup (`labs.tidy`, which redraws its figures; about 0.1 s), and latex2mathml turning
 about 1,900 formulas into MathML (`converter.convert`, about 0.35 s). Each call is looked up by
-a hash of everything it reads, salted with mkdocs.yml and the versions of Pygments, pymdown-extensions
+a hash of everything it reads, salted with mkdocs.yml and the versions of Pygments, pymdown-extensions,
 Material and latex2mathml (and, for the labs, the source of scripts/labs.py and scripts/svg.py); a miss runs as
 usual. After a build that succeeds, the entries that build used are written to `.cache/render.json`
 (atomically), so the file holds only what the current book needs.
