@@ -68,6 +68,18 @@ def page(path: str) -> str:
     return " ".join((DOCS / path).read_text().split())
 
 
+def lab_prose(path: str) -> str:
+    """A jupytext lab, docs/<path>, with comment marks dropped and whitespace folded (prose wraps anywhere)."""
+    lines = [line[2:] if line.startswith("# ") else line.lstrip("#") for line in (DOCS / path).read_text().splitlines()]
+    return " ".join(" ".join(lines).split())
+
+
+def lab_says(path: str, *texts: str) -> None:
+    """Assert that the lab docs/<path> says each text (as `lab_prose` reads it)."""
+    for text in texts:
+        assert text in lab_prose(path), f"docs/{path} should say {text!r}"
+
+
 def copy_project(destination: Path) -> Path:
     """The working tree's source files (tracked or not ignored), copied to `destination`."""
     listed = subprocess.run(

@@ -19,7 +19,7 @@ import statistics
 import gradlab
 import numpy as np
 import pytest
-from support import DOCS
+from support import DOCS, lab_says
 
 PAGE = "labs/diagnose-this-run.py"
 SIZES = [8] + [32] * 10 + [1]
@@ -32,16 +32,8 @@ STABLE = 0.02  # torch and NumPy round float32 differently: a run without spikes
 SPIKY = 0.05  # a run through gradient norms of 1e3 and more may drift further
 
 
-def lab_text() -> str:
-    """The lab's source with comment marks dropped and whitespace folded (prose wraps anywhere)."""
-    lines = (DOCS / PAGE).read_text().splitlines()
-    return " ".join(" ".join(line[2:] if line.startswith("# ") else line.lstrip("#") for line in lines).split())
-
-
 def says(*texts: str) -> None:
-    text = lab_text()
-    for quote in texts:
-        assert quote in text, f"docs/{PAGE} should say {quote!r}"
+    lab_says(PAGE, *texts)
 
 
 def shown(value: float, digits: int = 3) -> str:

@@ -20,7 +20,7 @@ import fixlab
 import gradlab
 import numpy as np
 import pytest
-from support import DOCS, number, output, value
+from support import DOCS, lab_says, number, output, value
 
 PAGE = "labs/fix-a-gradient-explosion.py"
 SIZES = [8] + [32] * 10 + [1]  # 8 inputs, ten hidden ReLU layers of width 32, one linear output
@@ -33,11 +33,7 @@ SPIKY = 0.05  # a run through gradient norms of 1e4 and more may drift further
 
 
 def says(*texts: str) -> None:
-    """The lab's text (the comment marks of a jupytext file removed, whitespace folded) quotes each text."""
-    lines = (DOCS / PAGE).read_text().splitlines()
-    text = " ".join(" ".join(line[2:] if line.startswith("# ") else line.lstrip("#") for line in lines).split())
-    for quote in texts:
-        assert quote in text, f"docs/{PAGE} should say {quote!r}"
+    lab_says(PAGE, *texts)
 
 
 # --------------------------------------------------------------------------- patient 1, again, in PyTorch

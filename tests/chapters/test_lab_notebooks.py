@@ -11,7 +11,7 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
-from support import DOCS, number, output, value
+from support import DOCS, lab_prose, number, output, value
 
 PAGE = "labs/watch-a-gradient-explode.py"
 
@@ -21,9 +21,7 @@ def lab_source() -> str:
 
 
 def lab_text() -> str:
-    """The notebook's Markdown cells as one line of prose (comment markers dropped, whitespace folded)."""
-    lines = [line[2:] if line.startswith("# ") else line.lstrip("#") for line in lab_source().splitlines()]
-    return " ".join(" ".join(lines).split())
+    return lab_prose(PAGE)
 
 
 def test_the_first_cell_is_twenty_layers_of_2_34() -> None:
