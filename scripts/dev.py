@@ -23,23 +23,26 @@ ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv"
 BIN = VENV / "bin"
 REQUIREMENTS = ROOT / "requirements.txt"
+PROJECT = ROOT / "pyproject.toml"
 STAMP = VENV / "requirements.sha256"
 COMMANDS = {
     "serve": ["mkdocs", "serve"],
     "build": ["mkdocs", "build"],
-    "test": ["python", "-m", "pytest"],
+    "test": ["python", "-m", "pytest", "-n", "auto"],  # one pytest-xdist worker per core
     "setup": [],
 }
 
 
 def setup() -> None:
-    wanted = hashlib.sha256(REQUIREMENTS.read_bytes()).hexdigest()
+    wanted = hashlib.sha256(REQUIREMENTS.read_bytes() + PROJECT.read_bytes()).hexdigest()
     if STAMP.exists() and STAMP.read_text() == wanted:
         return
     print(f"Setting up {VENV} from requirements.txt (first time: about 35 s)...", flush=True)
     venv.create(VENV, with_pip=True, clear=not STAMP.exists() and VENV.exists())
     pip = [str(BIN / "python"), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
     subprocess.run([*pip, "-r", str(REQUIREMENTS)], check=True)
+    # the project itself, for its MkDocs plugin's entry point (pyproject.toml); offline, with the venv's setuptools
+    subprocess.run([*pip, "--no-deps", "--no-build-isolation", "-e", str(ROOT)], check=True)
     STAMP.write_text(wanted)
 
 

@@ -1,6 +1,7 @@
 """The labs (docs/labs/*.py, jupytext notebooks executed at build time by mkdocs-jupyter): assemble each
 notebook from its source, set up the kernel that runs it, and turn mkdocs-jupyter's HTML into the site's
-own markup. scripts/hooks.py calls `quiet_kernel`, `assemble` and `tidy`.
+own markup. scripts/hooks.py calls `quiet_kernel`, `assemble` and `tidy`; render_cache.py remembers
+`compose` and `tidy` between builds.
 
 mkdocs-jupyter inlines JupyterLab's stylesheets (about 595 KB), a copy-to-clipboard script and hidden
 copies of every cell's source. `tidy` drops them: code cells become Material code blocks (its colours in
@@ -75,8 +76,16 @@ def quiet_kernel(directory: Path) -> None:
     os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(directory), os.environ.get("JUPYTER_PATH")]))
 
 
-def assemble(source: Path, directory: Path) -> Lab:
-    """Write the lab as an .ipynb with every `# snippet:` and `# module:` cell filled in."""
+def sources(text: str) -> list[Path]:
+    """The files a lab's text may pull into its cells: every `# snippet:` and `# module:` line's file."""
+    return sorted({runner.SNIPPETS / name for name in re.findall(r"^# snippet: (\S+)$", text, re.MULTILINE)}
+                  | {runner.LIB / f"{name}.py" for name in re.findall(r"^# module: (\w+)$", text, re.MULTILINE)})
+
+
+def compose(source: Path) -> tuple[str, list[str], dict[int, list[str]]]:
+    """The lab as .ipynb text with every `# snippet:` and `# module:` cell filled in, the snippets its cells
+    hold, and each cell's figures' alt texts. It reads only `source`, the files `sources` names and the plot
+    style, so render_cache.py can remember it."""
     notebook = jupytext.read(source)
     # How figures look is part of what mkdocs-jupyter's cache, keyed on the notebook's bytes, must see.
     notebook.metadata["figure_style"] = hashlib.sha256(runner.STYLE.read_bytes() + KERNEL_CONFIG.encode()).hexdigest()[:16]
@@ -97,9 +106,14 @@ def assemble(source: Path, directory: Path) -> Lab:
             if not path.is_file() or "\'\'\'" in path.read_text():
                 raise LabError(f"{source.name}: no teaching module {path} (or it contains \'\'\')")
             cell.source = MODULE_CELL.format(name=module[1], source=path.read_text())
+    return jupytext.writes(notebook, fmt="ipynb"), snippets, alts
+
+
+def assemble(source: Path, directory: Path) -> Lab:
+    """Write the lab as an .ipynb with every `# snippet:` and `# module:` cell filled in."""
+    text, snippets, alts = compose(source)
     target = directory / source.with_suffix(".ipynb").name
     directory.mkdir(parents=True, exist_ok=True)
-    text = jupytext.writes(notebook, fmt="ipynb")
     if not target.exists() or target.read_text() != text:
         temporary = target.with_suffix(".tmp")
         temporary.write_text(text)

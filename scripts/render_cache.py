@@ -3,13 +3,17 @@
 Profiled on the 2-core machine with the fixes part in (about 310 code blocks on 32 pages), a warm build
 spent most of its time in two places whose inputs rarely change: Pygments highlighting each code block
 (pymdownx's `Highlight.highlight`), and Material's search plugin parsing each page's HTML into index
-entries (`SearchIndex.add_entry_from_context`). A third, smaller one is turning a lab's executed notebook
-into the site's markup (`labs.tidy`, which redraws its figures; about 0.1 s), and latex2mathml turning
-about 1,900 formulas into MathML (`converter.convert`, about 0.35 s). Each call is looked up by
-a hash of everything it reads, salted with mkdocs.yml and the versions of Pygments, pymdown-extensions,
-Material and latex2mathml (and, for the labs, the source of scripts/labs.py and scripts/svg.py); a miss runs as
-usual. After a build that succeeds, the entries that build used are written to `.cache/render.json`
-(atomically), so the file holds only what the current book needs.
+entries (`SearchIndex.add_entry_from_context`). Smaller ones: latex2mathml turning about 1,900 formulas
+into MathML (`converter.convert`, about 0.35 s), assembling each lab from its source (`labs.compose`,
+which needs jupytext: about 0.5 s with its import) and turning a lab's executed notebook into the
+site's markup (`labs.tidy`, which redraws its figures; about 0.1 s). Each call is looked up by a hash
+of everything it reads, salted with mkdocs.yml and the versions of Pygments, pymdown-extensions,
+Material, latex2mathml and jupytext (and, for the labs, the source of scripts/labs.py and scripts/svg.py);
+a miss runs as usual. After a build that succeeds, the entries that build used are written to
+`.cache/render.json` (atomically; RENDER_CACHE names another file), so the file holds only what the
+current book needs. Material's Jinja templates, compiled anew by every build (about 0.15 s), are kept
+compiled in `.cache/templates` by Jinja's own bytecode cache. tests/test_site.py checks that a build from this store and one from an empty store
+are byte-identical.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+from jinja2 import Environment, FileSystemBytecodeCache
 from latex2mathml import converter
 from material.plugins.search.plugin import SearchIndex
 from mkdocs.config.defaults import MkDocsConfig
@@ -32,7 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import labs  # noqa: E402
 import runner  # noqa: E402
 
-STORE = runner.CACHE.parent / "render.json"
+STORE = Path(os.environ.get("RENDER_CACHE", runner.CACHE.parent / "render.json"))  # tests start it empty
 state: dict[str, Any] = {"salt": "", "known": {}, "used": {}, "stored": set()}
 
 
@@ -73,6 +78,14 @@ def add_entry_from_context(self: SearchIndex, page: Any) -> None:
     self.entries.extend(json.loads(json.dumps(entries)))  # a fresh copy, as a miss would have made
 
 
+def compose(source: Path) -> tuple[str, list[str], dict[int, list[str]]]:
+    text = source.read_text()
+    inputs = [[path.as_posix(), path.read_text() if path.is_file() else None] for path in labs.sources(text)]
+    parts = ["notebook", LAB_CODE, source.name, text, inputs, runner.STYLE.read_text()]
+    notebook, snippets, alts = remembered(parts, lambda: list(COMPOSE(source)))
+    return notebook, snippets, {int(number): texts for number, texts in alts.items()}  # JSON made the keys strings
+
+
 def tidy(content: str, alts: dict[int, list[str]], download: str, themes: dict[str, dict[str, str]]) -> str:
     return remembered(["lab", LAB_CODE, content, alts, download, themes], lambda: TIDY(content, alts, download, themes))
 
@@ -80,7 +93,9 @@ def tidy(content: str, alts: dict[int, list[str]], download: str, themes: dict[s
 # `serve` may load this hook more than once: wrap the originals only once.
 LAB_CODE = hashlib.sha256(b"".join(Path(m.__file__ or "").read_bytes() for m in (labs, labs.svg))).hexdigest()
 TIDY = getattr(labs, "_uncached", labs.tidy)
+COMPOSE = getattr(labs, "_uncached_compose", labs.compose)
 labs._uncached, labs.tidy = TIDY, tidy  # type: ignore[attr-defined]
+labs._uncached_compose, labs.compose = COMPOSE, compose  # type: ignore[attr-defined]
 HIGHLIGHT = Highlight.__dict__.get("_uncached", Highlight.highlight)
 INDEX = SearchIndex.__dict__.get("_uncached", SearchIndex.add_entry_from_context)
 CONVERT = getattr(converter, "_uncached", converter.convert)
@@ -90,7 +105,7 @@ converter._uncached, converter.convert = CONVERT, mathml  # type: ignore[attr-de
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    libraries = [version(name) for name in ("pygments", "pymdown-extensions", "mkdocs-material", "latex2mathml")]
+    libraries = [version(name) for name in ("pygments", "pymdown-extensions", "mkdocs-material", "latex2mathml", "jupytext")]
     salt = [hashlib.sha256(Path(config.config_file_path).read_bytes()).hexdigest(), *libraries]
     state["salt"] = hashlib.sha256(repr(salt).encode()).hexdigest()
     try:
@@ -99,6 +114,13 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         state["known"] = {}
     state["stored"], state["used"] = set(state["known"]), {}
     return config
+
+
+def on_env(env: Environment, config: MkDocsConfig, files: Any) -> Environment:
+    """Compiled page templates too, by Jinja's own cache (keyed on each template's name and source)."""
+    env.bytecode_cache = FileSystemBytecodeCache(str(STORE.with_name("templates")))
+    Path(env.bytecode_cache.directory).mkdir(parents=True, exist_ok=True)
+    return env
 
 
 def on_post_build(config: MkDocsConfig) -> None:

@@ -121,24 +121,33 @@ def test_every_image_has_alt_text_and_math_became_mathml(site: Path) -> None:
         assert 'class="arithmatex"' not in text and "<merror" not in text, path
 
 
+def assert_same_site(first: Path, second: Path) -> None:
+    """The two built sites hold the same files, byte for byte."""
+    files = sorted(str(p.relative_to(first)) for p in first.rglob("*") if p.is_file())
+    assert files == sorted(str(p.relative_to(second)) for p in second.rglob("*") if p.is_file())
+    _, mismatch, errors = filecmp.cmpfiles(first, second, files, shallow=False)
+    assert not mismatch and not errors, f"differ: {mismatch[:10]}"
+
+
 def test_a_warm_build_executes_nothing(site: Path, tmp_path: Path) -> None:
+    """Nothing runs, and the pages are those of `site` (which, from a fresh clone, computed everything that
+    render_cache.py remembers; here every such step comes from its store)."""
     result = build(ROOT, tmp_path / "warm")
     assert result.returncode == 0, result.stderr
     assert re.search(r"snippets: (\d+) in all, \1 cached, 0 ran$", result.stderr, re.MULTILINE), result.stderr
     assert "Converting notebook" not in result.stderr and "Cache hit" in result.stderr
+    assert_same_site(site, tmp_path / "warm")
 
 
 def test_two_builds_of_one_commit_are_byte_identical(site: Path, tmp_path: Path) -> None:
+    """Another clone, at another path, with render_cache.py's store empty: every remembered step runs."""
     clone = copy_project(tmp_path / "a" / "different" / "path" / "clone")
     commit_time = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=ROOT, capture_output=True, text=True)
     other = tmp_path / "site"
-    result = build(clone, other, SOURCE_DATE_EPOCH=commit_time.stdout.strip() or "0")
+    result = build(clone, other, SOURCE_DATE_EPOCH=commit_time.stdout.strip() or "0",
+                   RENDER_CACHE=str(tmp_path / "render.json"))
     assert result.returncode == 0, result.stderr
-    first = sorted(p.relative_to(site) for p in site.rglob("*") if p.is_file())
-    second = sorted(p.relative_to(other) for p in other.rglob("*") if p.is_file())
-    assert first == second
-    _, mismatch, errors = filecmp.cmpfiles(site, other, [str(p) for p in first], shallow=False)
-    assert not mismatch and not errors, f"differ: {mismatch[:10]}"
+    assert_same_site(site, other)
 
 
 def test_a_build_killed_mid_snippet_leaves_no_trace(site: Path, tmp_path: Path) -> None:
@@ -164,10 +173,18 @@ def test_a_build_killed_mid_snippet_leaves_no_trace(site: Path, tmp_path: Path) 
         result = build(project, site, SNIPPET_CACHE=str(cache), SOURCE_DATE_EPOCH="0")
         assert result.returncode == 0, result.stderr
     assert not list(caches[0].glob("run-*")), "debris left in the cache"
-    files = sorted(str(p.relative_to(sites[1])) for p in sites[1].rglob("*") if p.is_file())
-    assert files == sorted(str(p.relative_to(sites[0])) for p in sites[0].rglob("*") if p.is_file())
-    _, mismatch, errors = filecmp.cmpfiles(sites[0], sites[1], files, shallow=False)
-    assert not mismatch and not errors, f"differ: {mismatch[:10]}"
+    assert_same_site(sites[1], sites[0])
+
+
+def replace(path: str, old: str, new: str) -> Callable[[Path], None]:
+    """A change to a copy of the project: replace text in one of its files."""
+
+    def change(project: Path) -> None:
+        target = project / path
+        assert old in target.read_text(), f"{path} no longer holds {old!r}"
+        target.write_text(target.read_text().replace(old, new))
+
+    return change
 
 
 def add(path: str, text: str) -> Callable[[Path], None]:
@@ -199,6 +216,10 @@ BAD_INPUT = {
     "a figure without alt text": (add(CHAPTER, '\n![](snippet:causes/chain_product_depth.py#1 "Caption")\n'), ["causes/chain-product.md", "needs alt text and a caption"]),
     "a page not in the navigation": (add("docs/causes/orphan.md", "# Orphan\n\nNot in nav.\n"), ["causes/orphan.md", "not included in the \"nav\""]),
     "a broken link": (add(CHAPTER, "\nSee [nothing](nowhere.md).\n"), ["causes/chain-product.md", "nowhere.md"]),
+    "a search boost for a section that does not exist": (
+        replace("docs/index.md", "    my-loss-just-became-nan: 5\n", "    my-loss-just-became-nan: 5\n    no-such-section: 2\n"),
+        ["index.md", "no section with the id 'no-such-section'"],
+    ),
     "a lab cell that raises": (add("docs/labs/watch-a-gradient-explode.py", "\n# %%\nraise ValueError('lab broke')\n"), ["watch-a-gradient-explode", "ValueError: lab broke"]),
 }
 
