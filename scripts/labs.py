@@ -25,6 +25,7 @@ from pathlib import Path
 
 import jupytext
 
+import plotstyle
 import runner
 import svg
 
@@ -35,7 +36,8 @@ import sys, types
 {name} = sys.modules["{name}"] = types.ModuleType("{name}")
 exec(compile(r'''{source}''', "{name}.py", "exec"), {name}.__dict__)"""
 KERNEL_CONFIG = """c.InlineBackend.figure_formats = {{"svg"}}
-c.IPKernelApp.exec_lines = ["import matplotlib.style", "matplotlib.style.use({style!r})", "matplotlib.rcParams['svg.hashsalt'] = 'lab'"]
+c.IPKernelApp.exec_lines = ["import matplotlib.style", "matplotlib.style.use({style!r})", "matplotlib.rcParams['svg.hashsalt'] = 'lab'",
+                            "import sys", "sys.path.insert(0, {scripts!r})", "import plotstyle", "plotstyle.plain_log_ticks()", "del sys.path[0]"]
 """
 NOISE = re.compile(  # stylesheets, scripts, comments and the clipboard widget with its hidden source copy
     r'<style\b.*?</style>|<script\b.*?</script>|<!--.*?-->'
@@ -61,7 +63,8 @@ class Lab:
 
 
 def quiet_kernel(directory: Path) -> None:
-    """The labs' kernel, logging errors only and drawing figures as SVG in the site's plot style.
+    """The labs' kernel, logging errors only and drawing figures as SVG in the site's plot style (the style
+    file and plotstyle.py's log-axis labels; a downloaded notebook draws with Matplotlib's defaults).
     ipykernel warns that a kernel "is running over TCP without encryption" every time it starts; the
     build's kernel listens on 127.0.0.1 only, for the seconds a lab runs, so the warning says nothing
     useful here. This kernelspec shadows the default `python3` one; a downloaded notebook is unaffected."""
@@ -70,7 +73,7 @@ def quiet_kernel(directory: Path) -> None:
     argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}", "--IPKernelApp.log_level=ERROR",
             f"--config={settings}"]
     for path, text in [(spec, json.dumps({"argv": argv, "display_name": "Python 3", "language": "python"})),
-                       (settings, KERNEL_CONFIG.format(style=str(runner.STYLE)))]:
+                       (settings, KERNEL_CONFIG.format(style=str(runner.STYLE), scripts=str(Path(__file__).parent)))]:
         if not path.exists() or path.read_text() != text:
             path.write_text(text)
     os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(directory), os.environ.get("JUPYTER_PATH")]))
@@ -88,7 +91,8 @@ def compose(source: Path) -> tuple[str, list[str], dict[int, list[str]]]:
     style, so render_cache.py can remember it."""
     notebook = jupytext.read(source)
     # How figures look is part of what mkdocs-jupyter's cache, keyed on the notebook's bytes, must see.
-    notebook.metadata["figure_style"] = hashlib.sha256(runner.STYLE.read_bytes() + KERNEL_CONFIG.encode()).hexdigest()[:16]
+    style = runner.STYLE.read_bytes() + Path(plotstyle.__file__).read_bytes() + KERNEL_CONFIG.encode()
+    notebook.metadata["figure_style"] = hashlib.sha256(style).hexdigest()[:16]
     snippets, alts = [], {}
     for number, cell in enumerate(notebook.cells):
         cell.id = f"cell-{number}"  # jupytext draws random ids; fixed ones keep the bytes reproducible

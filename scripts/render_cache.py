@@ -35,6 +35,7 @@ from pymdownx.highlight import Highlight
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import labs  # noqa: E402
+import plotstyle  # noqa: E402
 import runner  # noqa: E402
 
 STORE = Path(os.environ.get("RENDER_CACHE", runner.CACHE.parent / "render.json"))  # tests start it empty
@@ -81,7 +82,7 @@ def add_entry_from_context(self: SearchIndex, page: Any) -> None:
 def compose(source: Path) -> tuple[str, list[str], dict[int, list[str]]]:
     text = source.read_text()
     inputs = [[path.as_posix(), path.read_text() if path.is_file() else None] for path in labs.sources(text)]
-    parts = ["notebook", LAB_CODE, source.name, text, inputs, runner.STYLE.read_text()]
+    parts = ["notebook", LAB_CODE, source.name, text, inputs, runner.STYLE.read_text(), Path(plotstyle.__file__).read_text()]
     notebook, snippets, alts = remembered(parts, lambda: list(COMPOSE(source)))
     return notebook, snippets, {int(number): texts for number, texts in alts.items()}  # JSON made the keys strings
 

@@ -37,6 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SNIPPETS = ROOT / "snippets"
 LIB = SNIPPETS / "lib"
 STYLE = Path(__file__).resolve().parent / "figures.mplstyle"
+SOURCES = ("runner.py", "svg.py", "plotstyle.py")  # this directory's code that shapes a snippet's output
 CACHE = Path(os.environ.get("SNIPPET_CACHE", ROOT / ".cache" / "snippets"))
 TIMEOUT = float(os.environ.get("SNIPPET_TIMEOUT", "60"))
 VARIANTS = {"PyTorch": "_torch.py", "Keras": "_keras.py"}  # framework tab -> file suffix beside the snippet
@@ -122,7 +123,7 @@ def cache_key(path: Path) -> str:
     source = path.read_bytes()
     digest = hashlib.sha256()
     parts = [path.name.encode(), source, *(p.read_bytes() for p in local_imports(source))]  # name: SVG salt
-    parts += [STYLE.read_bytes(), Path(__file__).read_bytes(), Path(__file__).with_name("svg.py").read_bytes()]
+    parts += [STYLE.read_bytes(), *(Path(__file__).with_name(name).read_bytes() for name in SOURCES)]
     parts += [versions().encode()]
     for part in parts:
         digest.update(hashlib.sha256(part).digest())
@@ -422,6 +423,9 @@ def _child(snippet: Path, out: Path, timeout: float) -> None:
     import matplotlib.pyplot as plt
 
     plt.style.use(STYLE)
+    from plotstyle import plain_log_ticks, smallest_glyph_pt  # scripts/plotstyle.py: what a style file cannot set
+
+    plain_log_ticks()
     saved = 0
     sizes: list[dict[str, float]] = []
 
@@ -438,7 +442,7 @@ def _child(snippet: Path, out: Path, timeout: float) -> None:
             svg = compact(raw.read_text())
             texts = [t for t in figure.findobj(matplotlib.text.Text) if t.get_visible() and t.get_text().strip()]
             width, height = (float(v) for v in re.search(r'width="([\d.]+)pt" height="([\d.]+)pt"', svg).groups())
-            smallest = min((float(t.get_fontsize()) for t in texts), default=0.0)
+            smallest = min(map(smallest_glyph_pt, texts), default=0.0)
             sizes.append({"width_pt": width, "height_pt": height, "min_text_pt": smallest})
             for theme, colours in THEMES.items():
                 text = svg

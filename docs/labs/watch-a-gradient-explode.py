@@ -42,7 +42,7 @@ WEIGHTS = [0.95, 1.0, 1.05, 1.2]
 DEPTH = 300
 
 depths = np.arange(DEPTH + 1)
-fig, ax = plt.subplots(figsize=(7, 4))
+fig, ax = plt.subplots(figsize=(5.6, 3.6))  # the book's size: its text stays readable on a phone
 for w in WEIGHTS:
     ax.semilogy(depths, float(w) ** depths, label=f"w = {w}")
 ax.set_xlabel("depth L")

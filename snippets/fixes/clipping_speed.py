@@ -43,6 +43,6 @@ ax.loglog(starts, [flow_estimate(x0) for x0 in starts], color="C3", label="fixed
 ax.loglog(STARTS, [steps(x0, 1 / (1 + 3 * x0**2)) for x0 in STARTS], "o", color="C3", label="fixed step, run")
 ax.loglog(starts, [steps(x0, CLIPPED_LR, THRESHOLD) for x0 in starts], "s--", color="C0", label="clipped, run")
 ax.set(xlabel="starting point x0", ylabel="steps to reach |x| < 1e-6",
-       title="f(x) = x²/2 + x⁴/4: steps against the start")
+       title="f(x) = x^2/2 + x^4/4: steps against the start")
 ax.legend()
 plt.show()

@@ -44,6 +44,6 @@ print(f"theory, ReLU, large batch: pi/(pi-1) = {np.pi / (np.pi - 1):.4f}")
 axes[0].set_title("Squared gradient norm at initialisation, width 500")
 axes[1].set_xlabel("layer (30 is the last)")
 for ax in axes:
-    ax.set_ylabel("|dL/dz|², relative to layer 30")
+    ax.set_ylabel("|dL/dz| squared, relative to layer 30")
     ax.legend(loc="upper right")
 plt.show()

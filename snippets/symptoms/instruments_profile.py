@@ -46,7 +46,7 @@ for sigma in SIGMAS:
     growth = (norms[0] / norms[-1]) ** (1 / (DEPTH - 1))  # average factor per layer, toward the input
     print(f"sigma_w = {sigma}: growth per layer toward the input = {growth:.3f}")
     print(f"sigma_w = {sigma}: gradient norm at layer 1 = {norms[0]:.2g}, at layer {DEPTH} = {norms[-1]:.2g}")
-    ax.semilogy(np.arange(1, DEPTH + 1), norms, marker=".", label=f"$\\sigma_w$ = {sigma}")
+    ax.semilogy(np.arange(1, DEPTH + 1), norms, marker=".", label=f"sigma_w = {sigma}")
 ax.set(xlabel="layer (1 = nearest the input)", ylabel="weight-gradient norm at init",
        xticks=[1, 5, 10, 15, 20], title="Per-layer gradient norms, 20 tanh layers")
 ax.legend(loc="lower center", bbox_to_anchor=(0.5, 0.18), ncols=2)
