@@ -257,13 +257,17 @@ def test_search_puts_the_triage_first(server: str, browser: object) -> None:
     page.goto(server, wait_until="load")
     counted = """(counted) => counted === /\\d+ matching|No matching/.test(
         document.querySelector(".md-search-result__meta").textContent)"""
+    typed = """(word) => [...document.querySelectorAll(".md-search-result__link")]
+        .some((link) => new URL(link.href).searchParams.get("h").split(" ").includes(word))"""
     search, first = page.locator(".md-search__input"), {}
     for query in SEARCHES:  # typed key by key: Material searches on key presses
         search.fill("")
         search.press("Backspace")  # clears the last results, so the next wait sees this query's
         page.wait_for_function(counted, arg=False)
         search.press_sequentially(query)
-        page.wait_for_function(counted, arg=True, timeout=30_000)  # the first query waits for the index
+        # Results come as the reader types: wait for those of the whole query, whose links' ?h= hold its
+        # last word (the first query also waits for the index)
+        page.wait_for_function(typed, arg=query.split()[-1].lower(), timeout=30_000)
         links = [a.get_attribute("href") for a in page.query_selector_all(".md-search-result__link")]
         first[query] = next((link for link in links if "#" in link), None) if "#" in SEARCHES[query] else links[0]
     page.close()
