@@ -81,8 +81,8 @@ def quiet_kernel(directory: Path) -> None:
 
 def sources(text: str) -> list[Path]:
     """The files a lab's text may pull into its cells: every `# snippet:` and `# module:` line's file."""
-    return sorted({runner.SNIPPETS / name for name in re.findall(r"^# snippet: (\S+)$", text, re.MULTILINE)}
-                  | {runner.LIB / f"{name}.py" for name in re.findall(r"^# module: (\w+)$", text, re.MULTILINE)})
+    return sorted({runner.SNIPPETS / name for name in re.findall(LAB_CELL.pattern, text, re.MULTILINE)}
+                  | {runner.LIB / f"{name}.py" for name in re.findall(LAB_MODULE.pattern, text, re.MULTILINE)})
 
 
 def compose(source: Path) -> tuple[str, list[str], dict[int, list[str]]]:

@@ -8,12 +8,12 @@ into MathML (`converter.convert`, about 0.35 s), assembling each lab from its so
 which needs jupytext: about 0.5 s with its import) and turning a lab's executed notebook into the
 site's markup (`labs.tidy`, which redraws its figures; about 0.1 s). Each call is looked up by a hash
 of everything it reads, salted with mkdocs.yml and the versions of Pygments, pymdown-extensions,
-Material, latex2mathml and jupytext (and, for the labs, the source of scripts/labs.py and scripts/svg.py);
-a miss runs as usual. After a build that succeeds, the entries that build used are written to
-`.cache/render.json` (atomically; RENDER_CACHE names another file), so the file holds only what the
-current book needs. Material's Jinja templates, compiled anew by every build (about 0.15 s), are kept
-compiled in `.cache/templates` by Jinja's own bytecode cache. tests/test_site.py checks that a build from this store and one from an empty store
-are byte-identical.
+Material, latex2mathml and jupytext (and, for the labs, the source of scripts/labs.py, svg.py and
+plotstyle.py); a miss runs as usual. After a build that succeeds, the entries that build used are
+written to `.cache/render.json` (atomically; RENDER_CACHE names another file), so the file holds only
+what the current book needs. Material's Jinja templates, compiled anew by every build (about 0.15 s),
+are kept compiled in `.cache/templates` by Jinja's own bytecode cache. tests/test_site.py checks that a
+build from this store and one from an empty store are byte-identical.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import labs  # noqa: E402
 import plotstyle  # noqa: E402
 import runner  # noqa: E402
+import svg  # noqa: E402
 
 STORE = Path(os.environ.get("RENDER_CACHE", runner.CACHE.parent / "render.json"))  # tests start it empty
 state: dict[str, Any] = {"salt": "", "known": {}, "used": {}, "stored": set()}
@@ -82,7 +83,7 @@ def add_entry_from_context(self: SearchIndex, page: Any) -> None:
 def compose(source: Path) -> tuple[str, list[str], dict[int, list[str]]]:
     text = source.read_text()
     inputs = [[path.as_posix(), path.read_text() if path.is_file() else None] for path in labs.sources(text)]
-    parts = ["notebook", LAB_CODE, source.name, text, inputs, runner.STYLE.read_text(), Path(plotstyle.__file__).read_text()]
+    parts = ["notebook", LAB_CODE, source.name, text, inputs, runner.STYLE.read_text()]
     notebook, snippets, alts = remembered(parts, lambda: list(COMPOSE(source)))
     return notebook, snippets, {int(number): texts for number, texts in alts.items()}  # JSON made the keys strings
 
@@ -92,7 +93,7 @@ def tidy(content: str, alts: dict[int, list[str]], download: str, themes: dict[s
 
 
 # `serve` may load this hook more than once: wrap the originals only once.
-LAB_CODE = hashlib.sha256(b"".join(Path(m.__file__ or "").read_bytes() for m in (labs, labs.svg))).hexdigest()
+LAB_CODE = hashlib.sha256(b"".join(Path(m.__file__ or "").read_bytes() for m in (labs, svg, plotstyle))).hexdigest()
 TIDY = getattr(labs, "_uncached", labs.tidy)
 COMPOSE = getattr(labs, "_uncached_compose", labs.compose)
 labs._uncached, labs.tidy = TIDY, tidy  # type: ignore[attr-defined]
